@@ -1,0 +1,3 @@
+from tui_backprop.cli import main
+
+raise SystemExit(main())

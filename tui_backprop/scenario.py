@@ -1,0 +1,507 @@
+"""Scenario files: TOML in, a validated, typed Scenario out, or one clear ScenarioError."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tui_backprop.errors import ScenarioError
+
+ACTIVATIONS = ("identity", "relu", "sigmoid", "tanh")
+LOSSES = ("mse", "sse", "half_sse")
+PHASES = ("forward", "loss", "backward", "update")
+
+# Bounds that keep a lesson on one screen and the engine instant; far above any lecture.
+MAX_FILE_BYTES = 5_000_000
+MAX_NODES_PER_LAYER = 256
+MAX_LAYERS = 16
+MAX_WEIGHTS = 20_000
+MAX_POINTS = 100_000
+MAX_ITERATIONS = 1_000_000
+MAX_NAME_LENGTH = 16
+NAME_PATTERN = re.compile(r"^\w[\w.']*$")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One non-input layer: its nodes, activation, and the weights into each node."""
+
+    name: str
+    nodes: tuple[str, ...]
+    activation: str
+    weights: np.ndarray  # shape (len(nodes), nodes in the layer before): row = into one node
+    bias: np.ndarray | None = None
+    train_bias: bool = True
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    name: str
+    step: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything a lesson needs, checked: shapes agree, numbers are finite."""
+
+    title: str
+    inputs: tuple[str, ...]
+    layers: tuple[Layer, ...]
+    data_inputs: np.ndarray  # (points, inputs)
+    targets: np.ndarray | None  # (points, outputs), or None for a forward pass only
+    description: str = ""
+    source: str = ""
+    loss: str = "mse"
+    learning_rate: float = 0.01
+    batch_size: int = 1
+    epochs: int = 1
+    shuffle: bool = False
+    seed: int = 0
+    notes: dict[str, str] = field(default_factory=dict)
+    bookmarks: tuple[Bookmark, ...] = ()
+    path: str = ""
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).stem if self.path else self.title
+
+    @property
+    def points(self) -> int:
+        return int(self.data_inputs.shape[0])
+
+    @property
+    def has_targets(self) -> bool:
+        return self.targets is not None
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return -(-self.points // self.batch_size)
+
+    @property
+    def iterations(self) -> int:
+        """Number of weight updates in the whole run (0 for a forward pass only)."""
+        return self.epochs * self.batches_per_epoch if self.has_targets else 0
+
+    @property
+    def node_names(self) -> tuple[str, ...]:
+        return self.inputs + tuple(n for layer in self.layers for n in layer.nodes)
+
+    def edge_names(self) -> list[str]:
+        """Every weight as FROM->TO, layer by layer, receiving node by receiving node."""
+        names = []
+        previous = self.inputs
+        for layer in self.layers:
+            names += [f"{src}->{dst}" for dst in layer.nodes for src in previous]
+            previous = layer.nodes
+        return names
+
+    def with_changes(self, **changes: Any) -> Scenario:
+        return replace(self, **changes)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; raise ScenarioError naming file and place."""
+    path = Path(path)
+    shown = str(path)
+    if not path.exists():
+        raise ScenarioError(shown, "", "no such file", "check the path, or run backprop-tui --list")
+    if path.is_dir():
+        raise ScenarioError(shown, "", "is a directory, expected a scenario .toml file")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(shown, "", f"cannot be read ({exc.strerror or exc})") from None
+    return parse_scenario(raw, shown)
+
+
+def parse_scenario(raw: bytes | str, file: str = "<scenario>") -> Scenario:
+    if isinstance(raw, str):
+        text = raw
+    else:
+        if len(raw) > MAX_FILE_BYTES:
+            raise ScenarioError(
+                file, "", f"is {len(raw):,} bytes; a scenario file is at most {MAX_FILE_BYTES:,}"
+            )
+        if b"\x00" in raw:
+            raise ScenarioError(file, "", "is a binary file, not a TOML text file")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise ScenarioError(
+                file, f"line {line}", "is not UTF-8 text", "save the file with UTF-8 encoding"
+            ) from None
+    if not text.strip():
+        raise ScenarioError(file, "", "is empty", "a scenario needs at least title, [network], [data]")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax_error(file, exc) from None
+    return _Reader(file).scenario(doc)
+
+
+def _syntax_error(file: str, exc: tomllib.TOMLDecodeError) -> ScenarioError:
+    message = str(exc)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    where = ""
+    if match:
+        where = f"line {match.group(1)}, column {match.group(2)}"
+        message = message[: match.start()].strip()
+    elif "(at end of document)" in message:
+        where = "end of file"
+        message = message.replace("(at end of document)", "").strip()
+    return ScenarioError(file, where, f"invalid TOML: {message}")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, int):
+        return f"{value} (an integer)"
+    if isinstance(value, float):
+        return f"{value} (a number)"
+    if isinstance(value, str):
+        return f'"{value}" (a string)' if len(value) < 40 else "a string"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+class _Reader:
+    """Walks the TOML document, keeping the key path for every message."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, where: str, message: str, hint: str = "") -> ScenarioError:
+        return ScenarioError(self.file, where, message, hint)
+
+    # -- primitives -------------------------------------------------------------
+
+    def table(self, value: Any, where: str, allowed: tuple[str, ...], required=()) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(where, f"expected a table, found {_kind(value)}")
+        for key in value:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                hint = f'did you mean "{close[0]}"?' if close else "allowed: " + ", ".join(allowed)
+                place = f"{where}.{key}" if where else key
+                raise self.fail(place, f'unknown key "{key}"', hint)
+        for key in required:
+            if key not in value:
+                raise self.fail(where or key, f'missing required key "{key}"')
+        return value
+
+    def text(self, value: Any, where: str, *, allow_empty: bool = True) -> str:
+        if not isinstance(value, str):
+            raise self.fail(where, f"expected a string, found {_kind(value)}")
+        if not allow_empty and not value.strip():
+            raise self.fail(where, "must not be empty")
+        return value
+
+    def number(self, value: Any, where: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(where, f"expected a number, found {_kind(value)}")
+        number = float(value)
+        if not math.isfinite(number):
+            raise self.fail(where, f"expected a finite number, found {value}")
+        return number
+
+    def integer(self, value: Any, where: str, minimum: int, maximum: int | None = None) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(where, f"expected a whole number, found {_kind(value)}")
+        if value < minimum:
+            raise self.fail(where, f"expected at least {minimum}, found {value}")
+        if maximum is not None and value > maximum:
+            raise self.fail(where, f"expected at most {maximum}, found {value}")
+        return value
+
+    def boolean(self, value: Any, where: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(where, f"expected true or false, found {_kind(value)}")
+        return value
+
+    def choice(self, value: Any, where: str, choices: tuple[str, ...]) -> str:
+        options = ", ".join(f'"{c}"' for c in choices)
+        if not isinstance(value, str):
+            raise self.fail(where, f"expected one of {options}, found {_kind(value)}")
+        if value not in choices:
+            close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
+            hint = f'did you mean "{close[0]}"?' if close else ""
+            raise self.fail(where, f'unknown "{value}"; expected one of {options}', hint)
+        return value
+
+    def names(self, value: Any, where: str, default_names: list[str] | None = None) -> list[str]:
+        """A list of node names, or a count that gets default names."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            self.integer(value, where, 1, MAX_NODES_PER_LAYER)
+            assert default_names is not None
+            return default_names[:value] if len(default_names) >= value else default_names
+        if not isinstance(value, list):
+            raise self.fail(where, f"expected a list of names or a count, found {_kind(value)}")
+        if not value:
+            raise self.fail(where, "is empty; a layer needs at least one node")
+        if len(value) > MAX_NODES_PER_LAYER:
+            raise self.fail(
+                where, f"has {len(value)} nodes; at most {MAX_NODES_PER_LAYER} fit a lesson"
+            )
+        result = []
+        for i, name in enumerate(value):
+            place = f"{where}[{i}]"
+            if not isinstance(name, str):
+                raise self.fail(place, f"expected a node name, found {_kind(name)}")
+            if not NAME_PATTERN.match(name) or len(name) > MAX_NAME_LENGTH:
+                raise self.fail(
+                    place,
+                    f'"{name}" is not a usable node name',
+                    f"use up to {MAX_NAME_LENGTH} letters, digits, _ . or ', starting with a "
+                    "letter or digit",
+                )
+            result.append(name)
+        return result
+
+    def matrix(self, value: Any, where: str, rows: int, cols: int, row_what: str, col_what: str):
+        if not isinstance(value, list):
+            raise self.fail(where, f"expected a list of {rows} rows, found {_kind(value)}")
+        if len(value) != rows:
+            raise self.fail(where, f"expected {rows} rows ({row_what}), found {len(value)}")
+        out = np.empty((rows, cols), dtype=float)
+        for r, row in enumerate(value):
+            place = f"{where}[{r}]"
+            if not isinstance(row, list):
+                if cols == 1 and not isinstance(row, dict):
+                    out[r, 0] = self.number(row, place)
+                    continue
+                raise self.fail(place, f"expected a list of {cols} numbers, found {_kind(row)}")
+            if len(row) != cols:
+                raise self.fail(
+                    place, f"expected {cols} numbers ({col_what}), found {len(row)}"
+                )
+            for c, item in enumerate(row):
+                out[r, c] = self.number(item, f"{place}[{c}]")
+        return out
+
+    # -- the document -----------------------------------------------------------
+
+    def scenario(self, doc: dict) -> Scenario:
+        top = self.table(
+            doc,
+            "",
+            ("title", "description", "source", "network", "data", "training", "notes", "bookmarks"),
+            required=("title", "network", "data"),
+        )
+        title = self.text(top["title"], "title", allow_empty=False)
+        description = self.text(top.get("description", ""), "description")
+        source = self.text(top.get("source", ""), "source")
+
+        training = self.table(
+            top.get("training", {}),
+            "training",
+            ("learning_rate", "batch_size", "epochs", "shuffle", "seed"),
+        )
+        seed = self.integer(training.get("seed", 0), "training.seed", 0, 2**63 - 1)
+
+        network = self.table(top["network"], "network", ("inputs", "loss", "layers"),
+                             required=("inputs", "layers"))
+        inputs = self.names(
+            network["inputs"], "network.inputs", [f"x{i + 1}" for i in range(MAX_NODES_PER_LAYER)]
+        )
+        loss = self.choice(network.get("loss", "mse"), "network.loss", LOSSES)
+        layers = self.layers(network["layers"], inputs, seed)
+        self.unique_names(inputs, layers)
+
+        data = self.table(top["data"], "data", ("inputs", "targets"), required=("inputs",))
+        raw_inputs = data["inputs"]
+        if not isinstance(raw_inputs, list) or not raw_inputs:
+            raise self.fail(
+                "data.inputs", f"expected a list of data points, found {_kind(raw_inputs)}"
+            )
+        if len(raw_inputs) > MAX_POINTS:
+            raise self.fail("data.inputs", f"has {len(raw_inputs)} points; at most {MAX_POINTS}")
+        points = len(raw_inputs)
+        data_inputs = self.matrix(
+            raw_inputs, "data.inputs", points, len(inputs), "one per point",
+            f"one per input node: {', '.join(inputs)}",
+        )
+        targets = None
+        if "targets" in data:
+            outputs = layers[-1].nodes
+            raw = data["targets"]
+            if isinstance(raw, list) and len(raw) != points:
+                raise self.fail(
+                    "data.targets",
+                    f"expected {points} targets (one per data point in data.inputs), "
+                    f"found {len(raw)}",
+                )
+            targets = self.matrix(
+                raw, "data.targets", points, len(outputs), "one per point",
+                f"one per output node: {', '.join(outputs)}",
+            )
+
+        learning_rate = 0.01
+        if "learning_rate" in training:
+            learning_rate = self.number(training["learning_rate"], "training.learning_rate")
+            if learning_rate <= 0:
+                raise self.fail(
+                    "training.learning_rate",
+                    f"must be positive, found {training['learning_rate']}",
+                    "a small step such as 0.01",
+                )
+        batch_size = points
+        if "batch_size" in training:
+            batch_size = self.integer(training["batch_size"], "training.batch_size", 1)
+            if batch_size > points:
+                raise self.fail(
+                    "training.batch_size",
+                    f"is {batch_size} but the data has only {points} points",
+                    f"use a batch size from 1 to {points}",
+                )
+        epochs = self.integer(training.get("epochs", 1), "training.epochs", 1)
+        iterations = epochs * -(-points // batch_size)
+        if targets is not None and iterations > MAX_ITERATIONS:
+            raise self.fail(
+                "training.epochs",
+                f"gives {iterations:,} updates; at most {MAX_ITERATIONS:,}",
+                "use fewer epochs or a larger batch size",
+            )
+        shuffle = self.boolean(training.get("shuffle", False), "training.shuffle")
+
+        notes = {
+            key: self.text(value, f"notes.{key}")
+            for key, value in self.table(top.get("notes", {}), "notes", PHASES).items()
+        }
+        bookmarks = self.bookmarks(top.get("bookmarks", []))
+
+        return Scenario(
+            title=title,
+            description=description,
+            source=source,
+            inputs=tuple(inputs),
+            layers=tuple(layers),
+            data_inputs=data_inputs,
+            targets=targets,
+            loss=loss,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            epochs=epochs,
+            shuffle=shuffle,
+            seed=seed,
+            notes=notes,
+            bookmarks=bookmarks,
+            path=self.file,
+        )
+
+    def layers(self, value: Any, inputs: list[str], seed: int) -> list[Layer]:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail(
+                "network.layers",
+                f"expected [[network.layers]] tables, found {_kind(value)}",
+            )
+        if not value:
+            raise self.fail("network.layers", "is empty; the network needs an output layer")
+        if len(value) > MAX_LAYERS:
+            raise self.fail("network.layers", f"has {len(value)} layers; at most {MAX_LAYERS}")
+        layers: list[Layer] = []
+        previous = inputs
+        total_weights = 0
+        for index, spec in enumerate(value):
+            where = f"network.layers[{index}]"
+            is_output = index == len(value) - 1
+            self.table(spec, where, ("name", "nodes", "activation", "weights", "bias",
+                                     "train_bias"), required=("nodes", "weights"))
+            default_name = "output" if is_output else f"hidden {index + 1}"
+            name = self.text(spec.get("name", default_name), f"{where}.name", allow_empty=False)
+            if is_output:
+                defaults = ["out"] if spec["nodes"] == 1 else [f"out{i + 1}" for i in range(256)]
+            else:
+                defaults = [f"h{index + 1}_{i + 1}" for i in range(MAX_NODES_PER_LAYER)]
+            nodes = self.names(spec["nodes"], f"{where}.nodes", defaults)
+            total_weights += len(nodes) * len(previous)
+            if total_weights > MAX_WEIGHTS:
+                raise self.fail(
+                    f"{where}.nodes",
+                    f"the network has more than {MAX_WEIGHTS:,} weights; too large for a lesson",
+                )
+            activation = self.choice(
+                spec.get("activation", "identity"), f"{where}.activation", ACTIVATIONS
+            )
+            weights = self.weights(spec["weights"], f"{where}.weights", nodes, previous,
+                                   seed, index)
+            bias = None
+            if "bias" in spec:
+                bias = self.bias(spec["bias"], f"{where}.bias", nodes)
+            train_bias = True
+            if "train_bias" in spec:
+                train_bias = self.boolean(spec["train_bias"], f"{where}.train_bias")
+                if bias is None:
+                    raise self.fail(
+                        f"{where}.train_bias", "is set but the layer has no bias",
+                        "add bias = ... or remove train_bias",
+                    )
+            layers.append(Layer(name, tuple(nodes), activation, weights, bias, train_bias))
+            previous = nodes
+        return layers
+
+    def weights(self, value, where, nodes, previous, seed, index) -> np.ndarray:
+        if value == "random":
+            rng = np.random.default_rng([seed, index])
+            scale = 1.0 / math.sqrt(len(previous))
+            drawn = np.round(rng.normal(0.0, scale, size=(len(nodes), len(previous))), 2)
+            return drawn + 0.0  # no -0.0 from rounding
+        if isinstance(value, str):
+            raise self.fail(where, f'expected a list of rows or "random", found {_kind(value)}')
+        return self.matrix(
+            value, where, len(nodes), len(previous),
+            f"one per node of this layer: {', '.join(nodes)}",
+            "one per node of the layer before",
+        )
+
+    def bias(self, value, where, nodes) -> np.ndarray:
+        if isinstance(value, list):
+            if len(value) != len(nodes):
+                raise self.fail(
+                    where, f"expected {len(nodes)} numbers (one per node), found {len(value)}"
+                )
+            return np.array([self.number(v, f"{where}[{i}]") for i, v in enumerate(value)])
+        return np.full(len(nodes), self.number(value, where))
+
+    def unique_names(self, inputs: list[str], layers: list[Layer]) -> None:
+        seen: dict[str, str] = {name: "network.inputs" for name in inputs}
+        if len(seen) != len(inputs):
+            dup = next(n for n in inputs if inputs.count(n) > 1)
+            raise self.fail("network.inputs", f'node name "{dup}" is used twice')
+        for index, layer in enumerate(layers):
+            for name in layer.nodes:
+                where = f"network.layers[{index}].nodes"
+                if name in seen:
+                    raise self.fail(
+                        where,
+                        f'node name "{name}" is already used in {seen[name]}',
+                        "node names must be unique across the network",
+                    )
+                seen[name] = where
+
+    def bookmarks(self, value: Any) -> tuple[Bookmark, ...]:
+        if not isinstance(value, list):
+            raise self.fail("bookmarks", f"expected [[bookmarks]] tables, found {_kind(value)}")
+        result = []
+        for i, spec in enumerate(value):
+            where = f"bookmarks[{i}]"
+            spec = self.table(spec, where, ("name", "step", "note"), required=("name", "step"))
+            name = self.text(spec["name"], f"{where}.name", allow_empty=False)
+            step = spec["step"]
+            if isinstance(step, int) and not isinstance(step, bool):
+                step = str(self.integer(step, f"{where}.step", 1))
+            step = self.text(step, f"{where}.step", allow_empty=False)
+            result.append(Bookmark(name, step, self.text(spec.get("note", ""), f"{where}.note")))
+        return tuple(result)
