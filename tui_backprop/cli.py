@@ -20,14 +20,26 @@ def build_parser() -> argparse.ArgumentParser:
         description="Step through backpropagation one keypress at a time.",
         epilog="SCENARIO is a .toml file or the name of a bundled scenario (see --list).",
     )
-    parser.add_argument("scenario", nargs="?", metavar="SCENARIO",
-                        help="scenario file or bundled name (default: the picker)")
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="scenario file or bundled name (default: the picker)",
+    )
     parser.add_argument("--list", action="store_true", help="list the bundled scenarios")
     parser.add_argument("--check", action="store_true", help="validate the scenario and exit")
-    parser.add_argument("--trace", choices=("text", "jsonl"),
-                        help="print the whole lesson, one line per step, and exit")
-    parser.add_argument("--decimals", type=int, default=None, metavar="N",
-                        help="decimals shown in formulas (default 4; 0 to 12)")
+    parser.add_argument(
+        "--trace",
+        choices=("text", "jsonl"),
+        help="print the whole lesson, one line per step, and exit",
+    )
+    parser.add_argument(
+        "--decimals",
+        type=int,
+        default=None,
+        metavar="N",
+        help="decimals shown in formulas (default 4; 0 to 12)",
+    )
     parser.add_argument("--version", action="version", version=f"backprop-tui {__version__}")
     return parser
 

@@ -78,8 +78,10 @@ class Network:
         )
         params = Params(
             tuple(layer.weights.astype(float) for layer in scenario.layers),
-            tuple(None if layer.bias is None else layer.bias.astype(float)
-                  for layer in scenario.layers),
+            tuple(
+                None if layer.bias is None else layer.bias.astype(float)
+                for layer in scenario.layers
+            ),
         )
         return network, params
 
@@ -88,8 +90,9 @@ class Network:
     def forward(self, params: Params, inputs: Array) -> Forward:
         values = [np.asarray(inputs, dtype=float)]
         pre_activations = []
-        for weights, bias, name in zip(params.weights, params.biases, self.activations,
-                                       strict=True):
+        for weights, bias, name in zip(
+            params.weights, params.biases, self.activations, strict=True
+        ):
             z = values[-1] @ weights.T
             if bias is not None:
                 z = z + bias
@@ -150,13 +153,14 @@ class Network:
     def update(self, params: Params, backward: Backward, learning_rate: float) -> Params:
         """new = old - learning_rate * slope, for every weight and trained bias."""
         weights = tuple(
-            w - learning_rate * s for w, s in zip(params.weights, backward.weight_slopes,
-                                                  strict=True)
+            w - learning_rate * s
+            for w, s in zip(params.weights, backward.weight_slopes, strict=True)
         )
         biases = tuple(
             None if b is None else (b - learning_rate * s if train else b)
-            for b, s, train in zip(params.biases, backward.bias_slopes, self.train_bias,
-                                   strict=True)
+            for b, s, train in zip(
+                params.biases, backward.bias_slopes, self.train_bias, strict=True
+            )
         )
         return Params(weights, biases)
 
@@ -224,7 +228,9 @@ def train(scenario: Scenario, iterations: int | None = None) -> Params:
             if done == total:
                 break
             params = network.train_step(
-                params, scenario.data_inputs[batch], scenario.targets[batch],
+                params,
+                scenario.data_inputs[batch],
+                scenario.targets[batch],
                 scenario.learning_rate,
             )
             done += 1

@@ -130,6 +130,10 @@ def parse_scenario(raw: bytes | str, file: str = "<scenario>") -> Scenario:
             raise ScenarioError(
                 file, "", f"is {len(raw):,} bytes; a scenario file is at most {MAX_FILE_BYTES:,}"
             )
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise ScenarioError(
+                file, "", "is UTF-16 text, not UTF-8", "save the file with UTF-8 encoding"
+            )
         if b"\x00" in raw:
             raise ScenarioError(file, "", "is a binary file, not a TOML text file")
         try:
@@ -140,7 +144,9 @@ def parse_scenario(raw: bytes | str, file: str = "<scenario>") -> Scenario:
                 file, f"line {line}", "is not UTF-8 text", "save the file with UTF-8 encoding"
             ) from None
     if not text.strip():
-        raise ScenarioError(file, "", "is empty", "a scenario needs at least title, [network], [data]")
+        raise ScenarioError(
+            file, "", "is empty", "a scenario needs at least title, [network], [data]"
+        )
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -159,6 +165,10 @@ def _syntax_error(file: str, exc: tomllib.TOMLDecodeError) -> ScenarioError:
         where = "end of file"
         message = message.replace("(at end of document)", "").strip()
     return ScenarioError(file, where, f"invalid TOML: {message}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _kind(value: Any) -> str:
@@ -199,7 +209,8 @@ class _Reader:
                 raise self.fail(place, f'unknown key "{key}"', hint)
         for key in required:
             if key not in value:
-                raise self.fail(where or key, f'missing required key "{key}"')
+                place = f"{where}.{key}" if where else key
+                raise self.fail(place, f'missing required key "{key}"')
         return value
 
     def text(self, value: Any, where: str, *, allow_empty: bool = True) -> str:
@@ -219,9 +230,10 @@ class _Reader:
 
     def integer(self, value: Any, where: str, minimum: int, maximum: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(where, f"expected a whole number, found {_kind(value)}")
+            raise self.fail(where, f"expected a whole number (integer), found {_kind(value)}")
         if value < minimum:
-            raise self.fail(where, f"expected at least {minimum}, found {value}")
+            what = "positive" if minimum == 1 else f"at least {minimum}"
+            raise self.fail(where, f"must be {what} (at least {minimum}), found {value}")
         if maximum is not None and value > maximum:
             raise self.fail(where, f"expected at most {maximum}, found {value}")
         return value
@@ -247,6 +259,8 @@ class _Reader:
             self.integer(value, where, 1, MAX_NODES_PER_LAYER)
             assert default_names is not None
             return default_names[:value] if len(default_names) >= value else default_names
+        if isinstance(value, float):
+            raise self.fail(where, f"expected a whole number (integer) count, found {value}")
         if not isinstance(value, list):
             raise self.fail(where, f"expected a list of names or a count, found {_kind(value)}")
         if not value:
@@ -260,6 +274,8 @@ class _Reader:
             place = f"{where}[{i}]"
             if not isinstance(name, str):
                 raise self.fail(place, f"expected a node name, found {_kind(name)}")
+            if not name:
+                raise self.fail(place, "node name is empty", "give every node a name")
             if not NAME_PATTERN.match(name) or len(name) > MAX_NAME_LENGTH:
                 raise self.fail(
                     place,
@@ -273,8 +289,16 @@ class _Reader:
     def matrix(self, value: Any, where: str, rows: int, cols: int, row_what: str, col_what: str):
         if not isinstance(value, list):
             raise self.fail(where, f"expected a list of {rows} rows, found {_kind(value)}")
+        if cols > 1 and value and not any(isinstance(row, list) for row in value):
+            raise self.fail(
+                where,
+                f"expected rows of {cols} numbers, found a flat list of numbers",
+                f"write one [..] row per entry: [[...], [...]] ({row_what})",
+            )
         if len(value) != rows:
-            raise self.fail(where, f"expected {rows} rows ({row_what}), found {len(value)}")
+            raise self.fail(
+                where, f"expected {_count(rows, 'row')} ({row_what}), found {len(value)}"
+            )
         out = np.empty((rows, cols), dtype=float)
         for r, row in enumerate(value):
             place = f"{where}[{r}]"
@@ -285,7 +309,8 @@ class _Reader:
                 raise self.fail(place, f"expected a list of {cols} numbers, found {_kind(row)}")
             if len(row) != cols:
                 raise self.fail(
-                    place, f"expected {cols} numbers ({col_what}), found {len(row)}"
+                    place,
+                    f"row {r + 1} has {len(row)} numbers, expected {cols} ({col_what})",
                 )
             for c, item in enumerate(row):
                 out[r, c] = self.number(item, f"{place}[{c}]")
@@ -311,8 +336,9 @@ class _Reader:
         )
         seed = self.integer(training.get("seed", 0), "training.seed", 0, 2**63 - 1)
 
-        network = self.table(top["network"], "network", ("inputs", "loss", "layers"),
-                             required=("inputs", "layers"))
+        network = self.table(
+            top["network"], "network", ("inputs", "loss", "layers"), required=("inputs", "layers")
+        )
         inputs = self.names(
             network["inputs"], "network.inputs", [f"x{i + 1}" for i in range(MAX_NODES_PER_LAYER)]
         )
@@ -322,15 +348,21 @@ class _Reader:
 
         data = self.table(top["data"], "data", ("inputs", "targets"), required=("inputs",))
         raw_inputs = data["inputs"]
-        if not isinstance(raw_inputs, list) or not raw_inputs:
+        if not isinstance(raw_inputs, list):
             raise self.fail(
                 "data.inputs", f"expected a list of data points, found {_kind(raw_inputs)}"
             )
+        if not raw_inputs:
+            raise self.fail("data.inputs", "is empty; the data needs at least one point")
         if len(raw_inputs) > MAX_POINTS:
             raise self.fail("data.inputs", f"has {len(raw_inputs)} points; at most {MAX_POINTS}")
         points = len(raw_inputs)
         data_inputs = self.matrix(
-            raw_inputs, "data.inputs", points, len(inputs), "one per point",
+            raw_inputs,
+            "data.inputs",
+            points,
+            len(inputs),
+            "one per point",
             f"one per input node: {', '.join(inputs)}",
         )
         targets = None
@@ -340,11 +372,15 @@ class _Reader:
             if isinstance(raw, list) and len(raw) != points:
                 raise self.fail(
                     "data.targets",
-                    f"expected {points} targets (one per data point in data.inputs), "
+                    f"expected {_count(points, 'target')} (one per data point in data.inputs), "
                     f"found {len(raw)}",
                 )
             targets = self.matrix(
-                raw, "data.targets", points, len(outputs), "one per point",
+                raw,
+                "data.targets",
+                points,
+                len(outputs),
+                "one per point",
                 f"one per output node: {', '.join(outputs)}",
             )
 
@@ -363,7 +399,7 @@ class _Reader:
             if batch_size > points:
                 raise self.fail(
                     "training.batch_size",
-                    f"is {batch_size} but the data has only {points} points",
+                    f"is {batch_size} but the data has only {_count(points, 'point')}",
                     f"use a batch size from 1 to {points}",
                 )
         epochs = self.integer(training.get("epochs", 1), "training.epochs", 1)
@@ -417,8 +453,12 @@ class _Reader:
         for index, spec in enumerate(value):
             where = f"network.layers[{index}]"
             is_output = index == len(value) - 1
-            self.table(spec, where, ("name", "nodes", "activation", "weights", "bias",
-                                     "train_bias"), required=("nodes", "weights"))
+            self.table(
+                spec,
+                where,
+                ("name", "nodes", "activation", "weights", "bias", "train_bias"),
+                required=("nodes", "weights"),
+            )
             default_name = "output" if is_output else f"hidden {index + 1}"
             name = self.text(spec.get("name", default_name), f"{where}.name", allow_empty=False)
             if is_output:
@@ -435,8 +475,9 @@ class _Reader:
             activation = self.choice(
                 spec.get("activation", "identity"), f"{where}.activation", ACTIVATIONS
             )
-            weights = self.weights(spec["weights"], f"{where}.weights", nodes, previous,
-                                   seed, index)
+            weights = self.weights(
+                spec["weights"], f"{where}.weights", nodes, previous, seed, index
+            )
             bias = None
             if "bias" in spec:
                 bias = self.bias(spec["bias"], f"{where}.bias", nodes)
@@ -445,7 +486,8 @@ class _Reader:
                 train_bias = self.boolean(spec["train_bias"], f"{where}.train_bias")
                 if bias is None:
                     raise self.fail(
-                        f"{where}.train_bias", "is set but the layer has no bias",
+                        f"{where}.train_bias",
+                        "is set but the layer has no bias",
                         "add bias = ... or remove train_bias",
                     )
             layers.append(Layer(name, tuple(nodes), activation, weights, bias, train_bias))
@@ -461,7 +503,10 @@ class _Reader:
         if isinstance(value, str):
             raise self.fail(where, f'expected a list of rows or "random", found {_kind(value)}')
         return self.matrix(
-            value, where, len(nodes), len(previous),
+            value,
+            where,
+            len(nodes),
+            len(previous),
             f"one per node of this layer: {', '.join(nodes)}",
             "one per node of the layer before",
         )
@@ -479,14 +524,14 @@ class _Reader:
         seen: dict[str, str] = {name: "network.inputs" for name in inputs}
         if len(seen) != len(inputs):
             dup = next(n for n in inputs if inputs.count(n) > 1)
-            raise self.fail("network.inputs", f'node name "{dup}" is used twice')
+            raise self.fail("network.inputs", f'duplicate node name: "{dup}" is used twice')
         for index, layer in enumerate(layers):
             for name in layer.nodes:
                 where = f"network.layers[{index}].nodes"
                 if name in seen:
                     raise self.fail(
                         where,
-                        f'node name "{name}" is already used in {seen[name]}',
+                        f'duplicate node name: "{name}" is already used in {seen[name]}',
                         "node names must be unique across the network",
                     )
                 seen[name] = where

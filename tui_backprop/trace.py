@@ -372,10 +372,13 @@ class _StepWriter:
         for row, point in enumerate(record.batch):
             point = int(point)
             values = record.forward.values
-            inputs = ", ".join(f"{n} = {self.f(v)}" for n, v in zip(names[0], values[0][row],
-                                                                       strict=True))
+            inputs = ", ".join(
+                f"{n} = {self.f(v)}" for n, v in zip(names[0], values[0][row], strict=True)
+            )
             self.add(
-                "forward", "input", f"point {point + 1}: {inputs}",
+                "forward",
+                "input",
+                f"point {point + 1}: {inputs}",
                 reveals=[("value", point, n) for n in names[0]],
                 point=point,
                 numbers={"inputs": [clean_zero(v) for v in values[0][row]]},
@@ -395,22 +398,31 @@ class _StepWriter:
                     weighted = f"{_join_sum(terms)} = {self.f(z)}"
                     if layer.activation == "identity":
                         self.add(
-                            "forward", "node_value", f"{node} = {weighted}",
+                            "forward",
+                            "node_value",
+                            f"{node} = {weighted}",
                             reveals=[("z", point, node), ("value", point, node)],
-                            point=point, node=node,
+                            point=point,
+                            node=node,
                             numbers={"pre_activation": z, "value": value},
                         )
                         continue
                     self.add(
-                        "forward", "weighted_sum", f"z({node}) = {weighted}",
+                        "forward",
+                        "weighted_sum",
+                        f"z({node}) = {weighted}",
                         reveals=[("z", point, node)],
-                        point=point, node=node, numbers={"pre_activation": z},
+                        point=point,
+                        node=node,
+                        numbers={"pre_activation": z},
                     )
                     self.add(
-                        "forward", "node_value",
+                        "forward",
+                        "node_value",
                         f"{node} = {layer.activation}({self.f(z)}) = {self.f(value)}",
                         reveals=[("value", point, node)],
-                        point=point, node=node,
+                        point=point,
+                        node=node,
                         numbers={"pre_activation": z, "value": value},
                     )
 
@@ -427,12 +439,14 @@ class _StepWriter:
                 error = clean_zero(record.errors[row, j])
                 squared = clean_zero(error**2)
                 self.add(
-                    "loss", "error",
+                    "loss",
+                    "error",
                     f"point {point + 1}, {node}: error = {self.f(predictions[row, j])} − "
                     f"{self.ff(targets[row, j])} = {self.f(error)}; squared error = "
                     f"{self.ff(error)}² = {self.f(squared)}",
                     reveals=[("error", point, node)],
-                    point=point, node=node,
+                    point=point,
+                    node=node,
                     numbers={
                         "prediction": clean_zero(predictions[row, j]),
                         "target": clean_zero(targets[row, j]),
@@ -453,7 +467,9 @@ class _StepWriter:
         else:
             text = f"loss = total squared error = {self.f(loss)}"
         self.add(
-            "loss", "loss", f"total squared error = {summed}; {text}",
+            "loss",
+            "loss",
+            f"total squared error = {summed}; {text}",
             reveals=[("loss",)],
             numbers={"points": [int(p) for p in record.batch], "total": total, "loss": loss},
         )
@@ -473,11 +489,14 @@ class _StepWriter:
                     slope = clean_zero(backward.node_slopes[k][row, j])
                     prefix = f"point {point + 1}: " if count > 1 else ""
                     self.add(
-                        "backward", "node_slope",
+                        "backward",
+                        "node_slope",
                         f"{prefix}slope({node}) = {self.node_slope_formula(k, j, row)} "
                         f"= {self.f(slope)}",
                         reveals=[("node_slope", point, node)],
-                        point=point, node=node, numbers={"slope": slope},
+                        point=point,
+                        node=node,
+                        numbers={"slope": slope},
                     )
             for j, node in enumerate(layer.nodes):
                 for i, source in enumerate(names[k]):
@@ -486,18 +505,18 @@ class _StepWriter:
                         {
                             "loss_slope": clean_zero(backward.node_slopes[k][row, j]),
                             "node_value": clean_zero(record.forward.values[k][row, i]),
-                            "activation_slope": clean_zero(
-                                backward.activation_slopes[k][row, j]
-                            ),
+                            "activation_slope": clean_zero(backward.activation_slopes[k][row, j]),
                         }
                         for row in range(count)
                     ]
                     slope = clean_zero(backward.weight_slopes[k][j, i])
                     self.add(
-                        "backward", "weight_slope",
+                        "backward",
+                        "weight_slope",
                         f"slope({edge}) = {self.product_sum(factors)} = {self.f(slope)}",
                         reveals=[("weight_slope", edge)],
-                        weight=edge, node=node,
+                        weight=edge,
+                        node=node,
                         numbers={"slope": slope, "factors": factors},
                     )
             if layer.bias is not None and layer.train_bias:
@@ -506,18 +525,18 @@ class _StepWriter:
                         {
                             "loss_slope": clean_zero(backward.node_slopes[k][row, j]),
                             "node_value": 1.0,
-                            "activation_slope": clean_zero(
-                                backward.activation_slopes[k][row, j]
-                            ),
+                            "activation_slope": clean_zero(backward.activation_slopes[k][row, j]),
                         }
                         for row in range(count)
                     ]
                     slope = clean_zero(backward.bias_slopes[k][j])
                     self.add(
-                        "backward", "bias_slope",
+                        "backward",
+                        "bias_slope",
                         f"slope(bias:{node}) = {self.product_sum(factors)} = {self.f(slope)}",
                         reveals=[("bias_slope", node)],
-                        bias=f"bias:{node}", node=node,
+                        bias=f"bias:{node}",
+                        node=node,
                         numbers={"slope": slope, "factors": factors},
                     )
 
@@ -560,21 +579,37 @@ class _StepWriter:
             for j, node in enumerate(layer.nodes):
                 for i, source in enumerate(names[k]):
                     edge = f"{source}->{node}"
-                    self.add_update("weight_update", edge, old_w[j, i], slopes[j, i],
-                                    new_w[j, i], rate, weight=edge, node=node)
+                    self.add_update(
+                        "weight_update",
+                        edge,
+                        old_w[j, i],
+                        slopes[j, i],
+                        new_w[j, i],
+                        rate,
+                        weight=edge,
+                        node=node,
+                    )
             if layer.bias is not None and layer.train_bias:
                 old_b, new_b = record.params.biases[k], record.new_params.biases[k]
                 for j, node in enumerate(layer.nodes):
-                    self.add_update("bias_update", f"bias:{node}", old_b[j],
-                                    record.backward.bias_slopes[k][j], new_b[j], rate,
-                                    bias=f"bias:{node}", node=node)
+                    self.add_update(
+                        "bias_update",
+                        f"bias:{node}",
+                        old_b[j],
+                        record.backward.bias_slopes[k][j],
+                        new_b[j],
+                        rate,
+                        bias=f"bias:{node}",
+                        node=node,
+                    )
 
     def add_update(self, kind, name, old, slope, new, rate, **fields) -> None:
         old, slope, new = clean_zero(old), clean_zero(slope), clean_zero(new)
         key = "weight" if kind == "weight_update" else "bias"
         element = fields[key] if key == "weight" else fields["node"]
         self.add(
-            "update", kind,
+            "update",
+            kind,
             f"{name}: {self.f(old)} − {self.ff(rate)} × {self.ff(slope)} = {self.f(new)}",
             reveals=[(f"new_{key}", element)],
             numbers={"old": old, "slope": slope, "learning_rate": rate, "new": new},

@@ -1,0 +1,315 @@
+"""What the screen shows at step N, as plain strings: a pure function of the trace.
+
+The app only paints this. Because it never depends on how step N was reached,
+stepping back shows exactly what was shown before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tui_backprop.numbers import fmt
+from tui_backprop.trace import Iteration, Step, Trace
+
+FACTOR_NAMES = (
+    ("loss_slope", "slope of the loss w.r.t. the node fed into"),
+    ("node_value", "value of the node feeding the weight"),
+    ("activation_slope", "slope of the activation at the node fed into"),
+)
+
+
+@dataclass(frozen=True)
+class NodeView:
+    name: str
+    layer: int  # 0 = inputs
+    pre_activation: str | None
+    value: str | None
+    slope: str | None
+    sign: int  # sign of the value shown (-1, 0, 1), for colour beside the text
+    slope_sign: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class WeightView:
+    name: str  # FROM->TO or bias:NODE
+    value: str
+    slope: str | None
+    new: str | None
+    sign: int
+    slope_sign: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class DataRow:
+    point: int  # 1-based, as shown
+    inputs: tuple[str, ...]
+    prediction: str
+    target: str
+    error: str
+    squared_error: str
+    in_batch: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class StepView:
+    index: int
+    total: int
+    title: str
+    epoch: int
+    epochs: int
+    iteration: int
+    updates: int
+    final: bool
+    phase: str
+    batch: tuple[int, ...]  # 1-based point numbers
+    shown_point: int  # 1-based
+    step: Step
+    formula: str
+    words: str
+    factors: tuple[tuple[str, str, str], ...]  # (name, meaning, value) for a slope
+    note: str
+    nodes: dict[str, NodeView]
+    weights: dict[str, WeightView]
+    active_edges: tuple[str, ...]
+    edge_direction: str  # "forward" or "backward"
+    rows: tuple[DataRow, ...]
+    hidden_rows: int
+    total_error: str | None
+    loss: str | None
+    warning: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def header(self) -> str:
+        if self.final:
+            where = "after training"
+        elif self.updates:
+            where = f"epoch {self.epoch}/{self.epochs} · iteration {self.iteration}/{self.updates}"
+        else:
+            where = "forward pass"
+        points = ", ".join(map(str, self.batch[:8])) + (" …" if len(self.batch) > 8 else "")
+        return f"{where} · {self.phase} · step {self.index + 1}/{self.total} · points {points}"
+
+
+def _sign(x: float) -> int:
+    return 0 if not np.isfinite(x) or x == 0 else (1 if x > 0 else -1)
+
+
+MAX_ROWS = 12
+
+
+def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepView:
+    """Everything visible at step `index` (0-based)."""
+    d = trace.decimals if decimals is None else decimals
+    number, offset = trace.iteration_of(index)
+    record = trace.iteration(number)
+    step = record.steps[offset]
+    scenario = trace.scenario
+    point = record.shown_point[offset]
+    known = {key for key, at in record.revealed_at.items() if at <= offset}
+    row_of = {int(p): r for r, p in enumerate(record.batch)}
+    row = row_of[point]
+
+    nodes: dict[str, NodeView] = {}
+    for k, names in enumerate(trace._layer_nodes):
+        for j, name in enumerate(names):
+            value = pre = slope = None
+            value_num = slope_num = 0.0
+            if ("value", point, name) in known:
+                value_num = float(record.forward.values[k][row, j])
+                value = fmt(value_num, d)
+            if k and ("z", point, name) in known:
+                pre = fmt(record.forward.pre_activations[k - 1][row, j], d)
+            if k and ("node_slope", point, name) in known:
+                slope_num = float(record.backward.node_slopes[k - 1][row, j])
+                slope = fmt(slope_num, d)
+            nodes[name] = NodeView(
+                name,
+                k,
+                pre,
+                value,
+                slope,
+                _sign(value_num),
+                _sign(slope_num),
+                active=step.node == name and step.weight is None and step.bias is None,
+            )
+
+    weights: dict[str, WeightView] = {}
+    previous = scenario.inputs
+    for k, layer in enumerate(scenario.layers):
+        for j, node in enumerate(layer.nodes):
+            for i, source in enumerate(previous):
+                edge = f"{source}->{node}"
+                weights[edge] = _weight_view(
+                    record,
+                    known,
+                    edge,
+                    ("weight_slope", edge),
+                    ("new_weight", edge),
+                    record.params.weights[k][j, i],
+                    None if record.backward is None else record.backward.weight_slopes[k][j, i],
+                    None if record.new_params is None else record.new_params.weights[k][j, i],
+                    active=step.weight == edge,
+                    d=d,
+                )
+            if layer.bias is not None:
+                name = f"bias:{node}"
+                weights[name] = _weight_view(
+                    record,
+                    known,
+                    name,
+                    ("bias_slope", node),
+                    ("new_bias", node),
+                    record.params.biases[k][j],
+                    None if record.backward is None else record.backward.bias_slopes[k][j],
+                    None if record.new_params is None else record.new_params.biases[k][j],
+                    active=step.bias == name,
+                    d=d,
+                )
+        previous = layer.nodes
+
+    active_edges, direction = _active_edges(trace, step)
+    factors = ()
+    if step.kind in ("weight_slope", "bias_slope") and len(step.numbers["factors"]) == 1:
+        only = step.numbers["factors"][0]
+        factors = tuple((key, meaning, fmt(only[key], d)) for key, meaning in FACTOR_NAMES)
+
+    rows, hidden, total_error, loss = _data_rows(trace, record, known, point, d)
+    warning = ""
+    if record.loss is not None and not np.isfinite(record.loss):
+        warning = "the loss is not finite: the learning rate is too large and training diverged"
+    elif record.loss is not None and record.loss > 1e12:
+        warning = "the loss is growing without bound: the learning rate is too large"
+
+    return StepView(
+        index=index,
+        total=len(trace),
+        title=scenario.title,
+        epoch=record.epoch,
+        epochs=scenario.epochs,
+        iteration=number,
+        updates=trace.updates,
+        final=record.final,
+        phase=step.phase,
+        batch=tuple(int(p) + 1 for p in record.batch),
+        shown_point=point + 1,
+        step=step,
+        formula=step.text,
+        words=step.words,
+        factors=factors,
+        note=scenario.notes.get(step.phase, ""),
+        nodes=nodes,
+        weights=weights,
+        active_edges=active_edges,
+        edge_direction=direction,
+        rows=rows,
+        hidden_rows=hidden,
+        total_error=total_error,
+        loss=loss,
+        warning=warning,
+    )
+
+
+def _weight_view(
+    record: Iteration, known, name, slope_key, new_key, old, slope, new, *, active: bool, d: int
+) -> WeightView:
+    shown_slope = fmt(slope, d) if slope is not None and slope_key in known else None
+    shown_new = fmt(new, d) if new is not None and new_key in known else None
+    return WeightView(
+        name,
+        fmt(old, d),
+        shown_slope,
+        shown_new,
+        _sign(float(old)),
+        _sign(float(slope)) if shown_slope is not None else 0,
+        active,
+    )
+
+
+def _active_edges(trace: Trace, step: Step) -> tuple[tuple[str, ...], str]:
+    """Edges that light up: into a node being computed, out of a node whose slope is."""
+    scenario = trace.scenario
+    layers = trace._layer_nodes
+    if step.kind in ("weight_slope", "weight_update"):
+        return (step.weight,), "backward" if step.kind == "weight_slope" else "forward"
+    if step.node is None or step.kind in ("error", "bias_slope", "bias_update"):
+        return (), "forward"
+    k = next(i for i, names in enumerate(layers) if step.node in names)
+    if step.phase == "forward" and k > 0:
+        return tuple(f"{s}->{step.node}" for s in layers[k - 1]), "forward"
+    if step.kind == "node_slope" and k < len(scenario.layers):
+        return tuple(f"{step.node}->{t}" for t in layers[k + 1]), "backward"
+    return (), "forward"
+
+
+def _data_rows(trace: Trace, record: Iteration, known, point: int, d: int):
+    scenario = trace.scenario
+    outputs = scenario.layers[-1].nodes
+    batch = [int(p) for p in record.batch]
+    in_batch = set(batch)
+    if scenario.points <= MAX_ROWS:
+        shown = list(range(scenario.points))
+    else:
+        shown = batch[:MAX_ROWS]
+    rows = []
+    row_of = {p: r for r, p in enumerate(batch)}
+    for p in shown:
+        prediction = target = error = squared = ""
+        if scenario.targets is not None:
+            target = ", ".join(fmt(t, d) for t in scenario.targets[p])
+        if p in row_of:
+            r = row_of[p]
+            if all(("value", p, n) in known for n in outputs):
+                prediction = ", ".join(fmt(v, d) for v in record.forward.values[-1][r])
+            if record.errors is not None and all(("error", p, n) in known for n in outputs):
+                error = ", ".join(fmt(e, d) for e in record.errors[r])
+                squared = fmt(record.squared_errors[r], d)
+        rows.append(
+            DataRow(
+                p + 1,
+                tuple(fmt(v, d) for v in scenario.data_inputs[p]),
+                prediction,
+                target,
+                error,
+                squared,
+                p in in_batch,
+                p == point,
+            )
+        )
+    total_error = loss = None
+    if ("loss",) in known:
+        total_error = fmt(record.squared_errors.sum(), d)
+        loss = fmt(record.loss, d)
+    return tuple(rows), scenario.points - len(shown), total_error, loss
+
+
+def element_details(trace: Trace, index: int, element: str) -> list[str]:
+    """Every formula about a node or weight so far in this iteration (for a click)."""
+    number, offset = trace.iteration_of(index)
+    record = trace.iteration(number)
+    lines = []
+    for step in record.steps[: offset + 1]:
+        if (
+            element in (step.node, step.weight, step.bias)
+            and (step.weight is None or step.weight == element)
+            and (step.bias is None or step.bias == element)
+        ):
+            lines.append(f"{step.number}. {step.text}")
+    return lines
+
+
+def screen_text(view: StepView) -> str:
+    """A plain rendering of everything on screen, for tests that compare screens."""
+    parts = [view.header(), view.formula, view.words, view.note]
+    for node in view.nodes.values():
+        parts.append(f"{node.name} {node.pre_activation} {node.value} {node.slope}")
+    for weight in view.weights.values():
+        parts.append(f"{weight.name} {weight.value} {weight.slope} {weight.new}")
+    for row in view.rows:
+        parts.append(repr(row))
+    parts.append(f"{view.total_error} {view.loss}")
+    return "\n".join(parts)
