@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         scenario = resolve(args.scenario or DEFAULT)
     except ScenarioError as error:
         return fail(str(error))
+    except OSError as error:  # e.g. a bundled folder made unreadable
+        return fail(f"{args.scenario}: {error}")
 
     if args.check:
         print(f"{scenario.path}: ok: {scenario.title}")

@@ -73,13 +73,17 @@ class _Handout:
         self.scenario = trace.scenario
         self.out = out
         self.noted: set[str] = set()  # phases whose note has been written
+        self.started = False
 
     def f(self, x: float) -> str:
         return fmt(x, self.trace.decimals)
 
     def block(self, text: str) -> None:
-        """One Markdown block, followed by a blank line."""
-        self.out.write(text.rstrip("\n") + "\n\n")
+        """One Markdown block, apart from the one before by a blank line."""
+        if self.started:
+            self.out.write("\n")
+        self.started = True
+        self.out.write(text.rstrip("\n") + "\n")
 
     # -- the document ------------------------------------------------------------
 

@@ -92,7 +92,7 @@ class StepView:
         else:
             where = "forward pass"
         points = ", ".join(map(str, self.batch[:8])) + (" …" if len(self.batch) > 8 else "")
-        return f"{where} · {self.phase} · step {self.index + 1}/{self.total} · points {points}"
+        return f"step {self.index + 1}/{self.total} · {self.phase} · {where} · points {points}"
 
 
 def _sign(x: float) -> int:

@@ -1,0 +1,247 @@
+"""One scenario's lesson: the network, the explanation, the data; keys move the step."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui_backprop.app.messages import ElementClicked
+from tui_backprop.app.widgets.data_panel import DataPanel
+from tui_backprop.app.widgets.explanation_panel import ExplanationPanel
+from tui_backprop.app.widgets.lesson_header import LessonHeader
+from tui_backprop.app.widgets.network_view import NetworkView
+from tui_backprop.layout import COMPACT, choose_sizes
+from tui_backprop import places
+from tui_backprop.scenario import Scenario
+from tui_backprop.trace import Trace
+from tui_backprop.view import StepView, build_view, element_details
+
+MIN_WIDTH, MIN_HEIGHT = 60, 18
+WIDE = 120
+AUTOPLAY_DELAYS = (3.0, 2.0, 1.2, 0.8, 0.5, 0.3, 0.15)
+PULSE_SECONDS = 0.33
+
+
+def _b(key: str, action: str, description: str, tooltip: str, show: bool = True,
+       **kwargs) -> Binding:
+    return Binding(key, action, description, show=show, id=action, tooltip=tooltip, **kwargs)
+
+
+class LessonScreen(Screen):
+    """Renders step `index` of the trace; every key only moves the index."""
+
+    BINDINGS = [
+        _b("space,right,l", "next", "Next", "Next step"),
+        _b("left,h,backspace", "previous", "Back", "Previous step: the screen as it was"),
+        _b("right_square_bracket", "next_phase", "Phase»", "Next phase boundary"),
+        _b("left_square_bracket", "previous_phase", "«Phase", "Previous phase boundary"),
+        _b("right_curly_bracket", "next_iteration", "Iter»", "Next iteration (update)"),
+        _b("left_curly_bracket", "previous_iteration", "«Iter", "Previous iteration",
+           show=False),
+        _b("home", "start", "Start", "First step", show=False),
+        _b("end", "end", "End", "Last step: end of training", show=False),
+        _b("p", "autoplay", "Play", "Autoplay on or off"),
+        _b("plus,equals_sign", "faster", "Faster", "Autoplay faster", show=False),
+        _b("minus", "slower", "Slower", "Autoplay slower", show=False),
+        _b("g", "goto", "Go to", "Go to a step number or place"),
+        _b("r", "restart", "Restart", "Back to the first step", show=False),
+        _b("escape", "clear_details", "Clear", "Hide the clicked element's details",
+           show=False),
+        _b("question_mark", "toggle_help", "Keys", "The keys and what they do"),
+        _b("q", "quit", "Quit", "Quit backprop-tui"),
+    ]
+
+    def __init__(self, scenario: Scenario, start: int = 0) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.trace = Trace(scenario)
+        self.index = max(0, min(start, len(self.trace) - 1))
+        self.details: str | None = None
+        self.view: StepView | None = None
+        self.delay_level = 3
+        self.timer = None
+        self.playing = False
+        self._sizes = None
+        self._layers = [scenario.inputs] + [layer.nodes for layer in scenario.layers]
+        self._biases = [layer.bias is not None for layer in scenario.layers]
+
+    # -- layout -----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield LessonHeader(id="header")
+        with Vertical(id="main"):
+            yield Container(id="network-slot")
+            with Container(id="side"):
+                yield ExplanationPanel(id="explanation")
+                with VerticalScroll(id="data-scroll", can_focus=False):
+                    yield DataPanel(id="data")
+        yield Static(id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.timer = self.set_interval(AUTOPLAY_DELAYS[self.delay_level], self._tick,
+                                       pause=True)
+        self._fit(self.app.size.width, self.app.size.height)
+        self.show()
+
+    def on_resize(self, event) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        self.set_class(width >= WIDE, "-wide")
+        self.query_one("#too-small", Static).update(
+            f"The terminal is {width}×{height}; this lesson needs at least "
+            f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window or reduce the font size."
+        )
+        sizes = choose_sizes(self._layers, self._biases, width - 2)
+        if height < 30 and sizes.show_labels:
+            sizes = COMPACT
+        if sizes != self._sizes:
+            self._sizes = sizes
+            slot = self.query_one("#network-slot")
+            slot.remove_children()
+            slot.mount(NetworkView(self._layers, self._biases, sizes, id="network"))
+            self.call_after_refresh(self.show)
+
+    @property
+    def decimals(self) -> int:
+        return 3 if self._sizes is COMPACT else 4
+
+    # -- rendering --------------------------------------------------------------
+
+    def show(self, animate: bool = False) -> None:
+        view = build_view(self.trace, self.index, self.decimals)
+        self.view = view
+        self.query_one(LessonHeader).show(view, playing=self.playing)
+        details = None
+        if self.details is not None:
+            details = (self.details, element_details(self.trace, self.index, self.details))
+        self.query_one(ExplanationPanel).show(view, details)
+        self.query_one(DataPanel).show(view, self.scenario.inputs, self.scenario.has_targets)
+        networks = self.query(NetworkView)
+        if networks:
+            network = networks.first()
+            network.selected = self.details
+            network.show(view)
+            edges = network.edges
+            if edges is None:
+                pass
+            elif animate and self.app.animation_level != "none" and view.active_edges:
+                edges.pulse = 0.0
+                edges.animate("pulse", 1.0, duration=PULSE_SECONDS, easing="out_cubic")
+            else:
+                edges.pulse = 1.0
+        self.refresh_bindings()
+
+    def go(self, index: int) -> None:
+        index = max(0, min(index, len(self.trace) - 1))
+        moved = index != self.index
+        self.index = index
+        self.show(animate=moved)
+
+    # -- actions ----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        last = len(self.trace) - 1
+        if action in ("next", "next_phase", "next_iteration", "end"):
+            return True if self.index < last else None
+        if action in ("previous", "previous_phase", "previous_iteration", "start", "restart"):
+            return True if self.index > 0 else None
+        if action == "clear_details":
+            return self.details is not None
+        return True
+
+    def action_next(self) -> None:
+        self.go(self.index + 1)
+
+    def action_previous(self) -> None:
+        self.go(self.index - 1)
+
+    def action_next_phase(self) -> None:
+        self.go(places.next_phase(self.trace, self.index))
+
+    def action_previous_phase(self) -> None:
+        self.go(places.previous_phase(self.trace, self.index))
+
+    def action_next_iteration(self) -> None:
+        self.go(places.next_iteration(self.trace, self.index))
+
+    def action_previous_iteration(self) -> None:
+        self.go(places.previous_iteration(self.trace, self.index))
+
+    def action_start(self) -> None:
+        self.go(0)
+
+    def action_end(self) -> None:
+        self.go(len(self.trace) - 1)
+
+    def action_restart(self) -> None:
+        self._set_playing(False)
+        self.details = None
+        self.go(0)
+
+    def action_autoplay(self) -> None:
+        self._set_playing(not self.playing)
+
+    def _set_playing(self, playing: bool) -> None:
+        if playing and self.index >= len(self.trace) - 1:
+            self.notify("At the end of the lesson; press home to start again.")
+            playing = False
+        self.playing = playing
+        if playing:
+            self.timer.resume()
+        else:
+            self.timer.pause()
+        self.show()
+
+    def _tick(self) -> None:
+        if self.index >= len(self.trace) - 1:
+            self._set_playing(False)
+            return
+        self.go(self.index + 1)
+
+    def _change_speed(self, step: int) -> None:
+        level = max(0, min(self.delay_level + step, len(AUTOPLAY_DELAYS) - 1))
+        self.delay_level = level
+        self.timer.stop()
+        self.timer = self.set_interval(AUTOPLAY_DELAYS[level], self._tick,
+                                       pause=not self.playing)
+        self.notify(f"Autoplay: one step every {AUTOPLAY_DELAYS[level]} s", timeout=1.5)
+
+    def action_faster(self) -> None:
+        self._change_speed(+1)
+
+    def action_slower(self) -> None:
+        self._change_speed(-1)
+
+    def action_goto(self) -> None:
+        from tui_backprop.app.screens.goto import GoToScreen
+
+        def jump(selector: str | None) -> None:
+            if not selector:
+                return
+            try:
+                self.go(places.resolve_place(self.trace, selector))
+            except ValueError as error:
+                self.notify(str(error), title="Go to", severity="error")
+
+        self.app.push_screen(GoToScreen(len(self.trace), self.scenario.bookmarks), jump)
+
+    def action_toggle_help(self) -> None:
+        if self.query("HelpPanel"):
+            self.app.action_hide_help_panel()
+        else:
+            self.app.action_show_help_panel()
+
+    def action_clear_details(self) -> None:
+        self.details = None
+        self.show()
+
+    def on_element_clicked(self, message: ElementClicked) -> None:
+        self.details = None if self.details == message.element else message.element
+        self.show()

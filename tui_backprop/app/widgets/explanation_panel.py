@@ -1,0 +1,25 @@
+"""What is happening now: the formula with the numbers in, in the slides' words."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from tui_backprop.view import StepView
+
+
+class ExplanationPanel(Static):
+    """The current step; or, after a click, everything known about one element."""
+
+    def show(self, view: StepView, details: tuple[str, list[str]] | None = None) -> None:
+        lines = [Content.styled(f"{view.step.number}. {view.formula}", "bold")]
+        for key, meaning, value in view.factors:
+            lines.append(Content.assemble("   ", Content.styled(value, "bold"), f"  {meaning}"))
+        lines.append(Content.styled(view.words, "$text-muted"))
+        if view.note:
+            lines.append(Content.styled(view.note, "italic"))
+        if details is not None:
+            element, formulas = details
+            lines.append(Content.styled(f"{element}: its formulas so far", "bold $text-accent"))
+            lines.extend(Content(f"   {line}") for line in formulas or ["(nothing computed yet)"])
+        self.update(Content("\n").join(lines))

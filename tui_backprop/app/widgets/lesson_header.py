@@ -1,0 +1,20 @@
+"""The top line: title, where we are in the run, and any warning."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from tui_backprop.view import StepView
+
+
+class LessonHeader(Static):
+    def show(self, view: StepView, departed: str = "", playing: bool = False) -> None:
+        parts = [Content.styled(view.title, "bold"), Content("  "), Content(view.header())]
+        if playing:
+            parts.append(Content.styled("  ▶ playing", "$text-accent"))
+        if departed:
+            parts.append(Content.styled(f"  ✎ {departed}", "$text-warning"))
+        if view.warning:
+            parts.append(Content.styled(f"  ⚠ {view.warning}", "bold $text-error"))
+        self.update(Content.assemble(*parts))

@@ -1,0 +1,55 @@
+"""One weight, beside the end of its edge: value, slope once known, old -> new."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from tui_backprop.app.widgets.node_box import signed
+from tui_backprop.view import WeightView
+
+
+class WeightLabel(Static):
+    """Shows what is known of one weight; click it for its formulas."""
+
+    def __init__(self, name: str, width: int, compact: bool, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.weight_name = name
+        self.label_width = width
+        self.compact = compact
+        self.shown: WeightView | None = None
+
+    def show(self, view: WeightView, selected: bool = False) -> None:
+        if view == self.shown and self.has_class("-selected") == selected:
+            return
+        self.shown = view
+        self.set_class(view.active, "-active")
+        self.set_class(selected, "-selected")
+        prefix = "b " if self.weight_name.startswith("bias:") else ""
+        if view.new is not None:
+            parts = [Content(view.value), Content("→"), signed(view.new, _sign(view.new))]
+            if self.compact:
+                parts = [Content("→"), signed(view.new, _sign(view.new))]
+        elif view.slope is not None:
+            parts = [signed(view.value, view.sign), Content(" ∂"),
+                     signed(view.slope, view.slope_sign)]
+            if self.compact:
+                parts = [Content("∂"), signed(view.slope, view.slope_sign)]
+        else:
+            parts = [signed(view.value, view.sign)]
+        text = Content.assemble(prefix, *parts)
+        fill = self.label_width - text.cell_length - 1
+        if fill > 0 and not prefix:
+            text = Content.assemble(text, " ", Content.styled("─" * (fill - 1) + "▸", "$foreground-muted"))
+        self.update(text)
+
+    def on_click(self) -> None:
+        from tui_backprop.app.messages import ElementClicked
+
+        self.post_message(ElementClicked(self.weight_name))
+
+
+def _sign(text: str) -> int:
+    if text.startswith("-"):
+        return -1
+    return 0 if text in ("0", "nan") else 1

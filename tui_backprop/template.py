@@ -1,0 +1,115 @@
+"""A commented scenario template: every key of the format, its default and its meaning.
+
+`backprop-tui --init FILE.toml` writes it. As written it is a working lesson (the
+slides' "Backpropagation with ReLU" network) that passes `--check`; the first line names
+the JSON Schema so that editors with a TOML language server validate and complete it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SCHEMA_URL = (
+    "https://raw.githubusercontent.com/backprop-tui/backprop-tui/main/docs/scenario.schema.json"
+)
+
+TEMPLATE = f"#:schema {SCHEMA_URL}\n" + '''\
+# A backprop-tui scenario: one lesson. Check it with  backprop-tui FILE.toml --check
+# and open it with  backprop-tui FILE.toml . The format is described in full in
+# docs/scenario-format.md. Lines starting with # are comments; an optional key that is
+# commented out takes the default written beside it. Unknown keys are errors.
+
+title = "Backpropagation with ReLU"          # required; shown in the header and the picker
+description = "One round of backpropagation through two ReLU layers."  # default ""
+source = "Chapter 2: Backpropagation in practice"                      # default ""
+
+[network]                      # required
+inputs = ["x1", "x2"]          # required: input node names, or a count: inputs = 2
+                               # (a count names them x1, x2, ...)
+                               # names: up to 16 letters, digits, _ . or ', unique across
+                               # the network; weights are called FROM->TO (x1->a1) and
+                               # biases bias:NODE (bias:out)
+loss = "mse"                   # default "mse": mean over the batch's points of the
+                               # squared error; "sse": their sum; "half_sse": 0.5 * sum
+                               # (squared error of a point = sum over the output nodes of
+                               # (prediction - target)^2)
+
+# One [[network.layers]] table per layer after the inputs, in order; the last one is the
+# output layer. At most 16 layers and 256 nodes per layer.
+[[network.layers]]
+name = "hidden 1"              # default "hidden N" (N = 1, 2, ...), "output" for the last
+nodes = ["a1", "a2"]           # required: node names, or a count (a count names the nodes
+                               # hN_1, hN_2, ... in layer N; out, or out1, out2, ... in
+                               # the output layer)
+activation = "relu"            # default "identity"; or "relu", "sigmoid", "tanh"
+weights = [[2, -2], [4, -1]]   # required: one row per node of this layer, holding the
+                               # weights into it, one per node of the layer before:
+                               # a1 = 2 * x1 - 2 * x2, a2 = 4 * x1 - 1 * x2
+                               # or weights = "random": drawn from training.seed (normal,
+                               # sd 1/sqrt(nodes of the layer before), rounded to 2 decimals)
+# bias = [0.1, 0.2]            # default: no bias; one number per node, or one number
+                               # shared by every node of the layer: bias = 0.5
+# train_bias = true            # default true; false keeps the biases fixed during updates
+                               # (only with a bias)
+
+[[network.layers]]
+name = "hidden 2"
+nodes = ["b1", "b2"]
+activation = "relu"
+weights = [[0, 1], [2, 3]]
+
+[[network.layers]]
+name = "output"
+nodes = ["out"]
+activation = "identity"
+weights = [[1, 2]]
+
+[data]                         # required
+inputs = [[0.5, 1.0]]          # required: one row per data point, one number per input
+                               # node (with a single input node a bare number will do:
+                               # inputs = [0.5, 2.0]); at most 100,000 points
+targets = [[4]]                # default: none, and then the lesson is the forward pass only;
+                               # one row per data point, one number per output node (with
+                               # a single output node a bare number will do: targets = [4])
+
+[training]                     # optional; every key has a default
+learning_rate = 0.01           # default 0.01; must be positive: new = old - rate * slope
+batch_size = 1                 # default: every point (full batch); one update per batch
+epochs = 1                     # default 1; passes over the data (at most 1,000,000 updates)
+shuffle = false                # default false; true: reshuffle the points each epoch
+seed = 0                       # default 0; seeds the shuffling and weights = "random"
+
+[notes]                        # optional: lecture narration the app shows, one per phase
+forward = "Each node's value is the weighted sum of the values feeding it, activated."
+loss = "Error = prediction - target; the loss is the mean of the squared errors."
+backward = """A weight's slope = slope of the loss w.r.t. the node it feeds into \\
+x value of the node feeding it x slope of the activation."""  # """: text over lines
+update = "Every weight takes a small step downhill: new = old - learning rate x slope."
+
+# Bookmarks: named places in the lesson; the app lists them and jumps to them, and
+# backprop-tui FILE.toml --start-at NAME opens there. Each needs a name and a step;
+# the note is optional (default "").
+# step is a step number (step = 12), or one of:
+#   "forward", "loss", "backward", "update"  that phase of the first iteration
+#   "iteration:N"          the start of iteration N (one iteration = one weight update)
+#   "iteration:N:PHASE"    that phase of iteration N, e.g. "iteration:2:backward"
+#   "epoch:N"              the first iteration of epoch N
+#   "final"                the forward pass and loss on the trained weights
+#   "end"                  the last step
+[[bookmarks]]
+name = "slopes"
+step = "backward"
+note = "Where the slopes 6, 18, 6, 12, 21 and 42 come from."
+
+[[bookmarks]]
+name = "after training"
+step = "final"
+'''
+
+
+def write_template(path: str | Path) -> Path:
+    """Write TEMPLATE to `path`; never overwrite: FileExistsError if it exists."""
+    path = Path(path)
+    with path.open("x", encoding="utf-8", newline="\n") as out:
+        out.write(TEMPLATE)
+    return path
