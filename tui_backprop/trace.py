@@ -150,6 +150,63 @@ class Trace:
         self._losses = np.full(max(self.updates, 1), np.nan)
         self._losses_known = 0  # losses of iterations 1.._losses_known are filled in
         self._cache: OrderedDict[int, Iteration] = OrderedDict()
+        # what-if: from iteration `_rate_from` on, the learning rate is `_rate`
+        self._rate_from, self._rate = 1, scenario.learning_rate
+        self.departures: list[str] = []  # how this run departs from the file, for the header
+
+    # -- what-if: depart from the file's values --------------------------------------
+
+    def learning_rate(self, iteration: int) -> float:
+        return self._rate if iteration >= self._rate_from else self.scenario.learning_rate
+
+    def _forget_from(self, iteration: int) -> None:
+        """Drop everything computed for this iteration and after."""
+        self._checkpoints = {k: p for k, p in self._checkpoints.items() if k <= iteration}
+        self._cache = OrderedDict((k, v) for k, v in self._cache.items() if k < iteration)
+        self._losses_known = min(self._losses_known, iteration - 1)
+        self._losses[iteration - 1 :] = np.nan
+
+    def set_weight(self, iteration: int, name: str, value: float) -> None:
+        """Recompute from the start of `iteration` with one weight or bias changed."""
+        params = self.params_before(iteration).copy()
+        layer, row, col = self.position(name)
+        if col is None:
+            params.biases[layer][row] = value
+        else:
+            params.weights[layer][row, col] = value
+        self._forget_from(iteration)
+        self._checkpoints[iteration] = params
+        self.departures.append(f"{name} = {fmt(value, self.decimals)} (iteration {iteration})")
+
+    def set_learning_rate(self, iteration: int, rate: float) -> None:
+        """From the start of `iteration` on, train with another learning rate."""
+        start = self.params_before(iteration)
+        if self._rate_from < iteration and self._rate != self.scenario.learning_rate:
+            raise ValueError("the learning rate was already changed in an earlier iteration")
+        self._rate_from, self._rate = iteration, rate
+        self._forget_from(iteration)
+        self._checkpoints[iteration] = start
+        self.departures.append(f"learning rate {fmt(rate, 6)} (iteration {iteration})")
+
+    def set_decimals(self, decimals: int) -> None:
+        """Formulas are rebuilt with more or fewer decimals; the numbers do not change."""
+        self.decimals = decimals
+        self._cache.clear()
+
+    def position(self, name: str) -> tuple[int, int, int | None]:
+        """(layer, row, col) of a weight FROM->TO, or (layer, row, None) for bias:NODE."""
+        layers = [self.scenario.inputs] + [layer.nodes for layer in self.scenario.layers]
+        if name.startswith("bias:"):
+            node = name[5:]
+            for k, names in enumerate(layers[1:]):
+                if node in names and self.scenario.layers[k].bias is not None:
+                    return k, names.index(node), None
+            raise KeyError(name)
+        source, _, target = name.partition("->")
+        for k in range(1, len(layers)):
+            if target in layers[k] and source in layers[k - 1]:
+                return k - 1, layers[k].index(target), layers[k - 1].index(source)
+        raise KeyError(name)
 
     # -- sizes and positions (arithmetic only, nothing computed) --------------------
 
@@ -240,7 +297,7 @@ class Trace:
                 self._losses[number - 1] = self.network.reduce(
                     self.network.squared_errors(forward.values[-1], targets)
                 )
-                params = self.network.update(params, backward, self.scenario.learning_rate)
+                params = self.network.update(params, backward, self.learning_rate(number))
             self._losses_known = max(self._losses_known, number)
             if (number + 1) % self._checkpoint_every == 0:
                 self._checkpoints[number + 1] = params
@@ -282,7 +339,7 @@ class Trace:
                     self._losses[number - 1] = loss
                     self._losses_known = max(self._losses_known, number)
                     backward = network.backward(params, forward, targets)
-                    new_params = network.update(params, backward, scenario.learning_rate)
+                    new_params = network.update(params, backward, self.learning_rate(number))
         record = Iteration(
             number=number,
             epoch=self.epoch_of(number),
@@ -571,7 +628,7 @@ class _StepWriter:
 
     def write_update(self) -> None:
         record, scenario = self.record, self.scenario
-        rate = scenario.learning_rate
+        rate = self.trace.learning_rate(record.number)
         names = self.trace._layer_nodes
         for k, layer in enumerate(scenario.layers):
             old_w, new_w = record.params.weights[k], record.new_params.weights[k]
