@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -40,6 +41,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="decimals shown in formulas (default 4; 0 to 12)",
     )
+    parser.add_argument("--start-at", metavar="WHERE",
+                        help="open at a step number, forward, loss, backward, update, "
+                        "iteration:N, epoch:N, final, end, or a bookmark's name")
+    parser.add_argument("--autoplay", type=float, metavar="SECONDS",
+                        help="start playing, one step every SECONDS")
+    parser.add_argument("--handout", metavar="FILE.md",
+                        help="write the lesson as a Markdown handout ('-' for stdout) and exit")
+    parser.add_argument("--screenshot", metavar="FILE.svg",
+                        help="render the screen (at --start-at) to an SVG file and exit")
+    parser.add_argument("--size", default="120x40", metavar="WxH",
+                        help="terminal size for --screenshot (default 120x40)")
+    parser.add_argument("--init", metavar="FILE.toml",
+                        help="write a commented scenario template to start from, and exit")
     parser.add_argument("--version", action="version", version=f"backprop-tui {__version__}")
     return parser
 
@@ -68,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.decimals is not None and not 0 <= args.decimals <= 12:
         parser.error(f"--decimals must be from 0 to 12, not {args.decimals}")
 
+    if args.init:
+        return write_init(args.init)
+    if args.autoplay is not None and not 0.05 <= args.autoplay <= 60:
+        parser.error(f"--autoplay must be from 0.05 to 60 seconds, not {args.autoplay}")
+    size = parse_size(parser, args.size)
+
     if args.list:
         names = bundled_names()
         width = max(map(len, names), default=0)
@@ -88,9 +108,64 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.trace:
         return print_trace(scenario, args.trace, args.decimals)
-    from tui_backprop.app.app import run_app  # Textual only when the app opens
+    if args.handout:
+        return write_handout_file(scenario, args.handout, args.decimals)
 
-    return run_app(scenario if args.scenario else None)
+    start = 0
+    if args.start_at is not None:
+        from tui_backprop.places import resolve_place
+        from tui_backprop.trace import Trace
+
+        try:
+            start = resolve_place(Trace(scenario), args.start_at)
+        except ValueError as error:
+            return fail(f"--start-at: {error}")
+
+    from tui_backprop.app.app import run_app, save_screenshot  # Textual only from here
+
+    if args.screenshot:
+        return save_screenshot(scenario, start, args.screenshot, size)
+    opened = scenario if args.scenario or args.start_at or args.autoplay else None
+    return run_app(opened, start, args.autoplay)
+
+
+def parse_size(parser: argparse.ArgumentParser, text: str) -> tuple[int, int]:
+    width, x, height = text.lower().partition("x")
+    if not (x and width.isdigit() and height.isdigit()):
+        parser.error(f"--size must look like 120x40, not {text!r}")
+    size = int(width), int(height)
+    if not (20 <= size[0] <= 500 and 10 <= size[1] <= 300):
+        parser.error(f"--size {text} is outside 20x10 .. 500x300")
+    return size
+
+
+def write_init(target: str) -> int:
+    from tui_backprop.template import write_template
+
+    try:
+        write_template(Path(target))
+    except FileExistsError:
+        return fail(f"{target}: already exists; choose another name or remove it first")
+    except OSError as error:
+        return fail(f"{target}: cannot be written ({error.strerror or error})")
+    print(f"wrote {target}: edit it, then run backprop-tui {target} --check")
+    return 0
+
+
+def write_handout_file(scenario: Scenario, target: str, decimals: int | None) -> int:
+    from tui_backprop.handout import write_handout
+    from tui_backprop.trace import Trace
+
+    trace = Trace(scenario, decimals=4 if decimals is None else decimals)
+    if target == "-":
+        return to_stdout(lambda out: write_handout(trace, out))
+    try:
+        with open(target, "w", encoding="utf-8") as out:
+            write_handout(trace, out)
+    except OSError as error:
+        return fail(f"{target}: cannot be written ({error.strerror or error})")
+    print(f"wrote {target}")
+    return 0
 
 
 def print_trace(scenario: Scenario, form: str, decimals: int | None) -> int:
@@ -98,12 +173,14 @@ def print_trace(scenario: Scenario, form: str, decimals: int | None) -> int:
     from tui_backprop.writers import write_jsonl, write_text
 
     trace = Trace(scenario, decimals=6 if decimals is None else decimals)
+    return to_stdout(lambda out: (write_text if form == "text" else write_jsonl)(trace, out))
+
+
+def to_stdout(write) -> int:
     try:
-        if form == "text":
-            write_text(trace, sys.stdout)
-        else:
-            write_jsonl(trace, sys.stdout)
+        write(sys.stdout)
         sys.stdout.flush()
     except BrokenPipeError:  # `| head` closed the pipe: not an error
-        sys.stderr.close()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return 0

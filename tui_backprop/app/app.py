@@ -20,16 +20,18 @@ class BackpropApp(App):
     TITLE = "backprop-tui"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, scenario: Scenario | None = None, start: int = 0) -> None:
+    def __init__(self, scenario: Scenario | None = None, start: int = 0,
+                 autoplay: float | None = None) -> None:
         super().__init__()
         self.scenario = scenario
         self.start = start
+        self.autoplay = autoplay
 
     def on_mount(self) -> None:
         if self.scenario is None:
             self.push_screen(PickerScreen())
         else:
-            self.push_screen(LessonScreen(self.scenario, self.start))
+            self.push_screen(LessonScreen(self.scenario, self.start, self.autoplay))
 
     def open_scenario(self, scenario: Scenario) -> None:
         self.scenario = scenario
@@ -52,6 +54,22 @@ class BackpropApp(App):
             )
 
 
-def run_app(scenario: Scenario | None, start: int = 0) -> int:
-    BackpropApp(scenario, start).run()
+def run_app(scenario: Scenario | None, start: int = 0, autoplay: float | None = None) -> int:
+    BackpropApp(scenario, start, autoplay).run()
+    return 0
+
+
+def save_screenshot(scenario: Scenario, start: int, path: str, size: tuple[int, int]) -> int:
+    """Render one screen headless to SVG, as the lecturer would see it, and exit."""
+    app = BackpropApp(scenario, start)
+
+    async def shoot(pilot) -> None:
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        app.save_screenshot(path)
+        app.exit()
+
+    app.run(headless=True, size=size, auto_pilot=shoot)
+    print(f"wrote {path}")
     return 0

@@ -54,8 +54,10 @@ class LessonScreen(Screen):
         _b("q", "quit", "Quit", "Quit backprop-tui"),
     ]
 
-    def __init__(self, scenario: Scenario, start: int = 0) -> None:
+    def __init__(self, scenario: Scenario, start: int = 0,
+                 autoplay: float | None = None) -> None:
         super().__init__()
+        self.autoplay = autoplay
         self.scenario = scenario
         self.trace = Trace(scenario)
         self.index = max(0, min(start, len(self.trace) - 1))
@@ -86,6 +88,10 @@ class LessonScreen(Screen):
                                        pause=True)
         self._fit(self.app.size.width, self.app.size.height)
         self.show()
+        if self.autoplay is not None:
+            self.timer.stop()
+            self.timer = self.set_interval(self.autoplay, self._tick, pause=True)
+            self._set_playing(True)
 
     def on_resize(self, event) -> None:
         self._fit(event.size.width, event.size.height)
