@@ -181,8 +181,12 @@ def test_backprop_relu_sections_and_every_step_in_order():
         assert f"{step.number}. {step.text}\n" in text
     phases = [h for h in headings if h.startswith("### ") and "steps" in h]
     assert [p.split(" (")[0] for p in phases] == [
-        "### Forward pass", "### Loss", "### Backward pass", "### Update",
-        "### Forward pass", "### Loss",
+        "### Forward pass",
+        "### Loss",
+        "### Backward pass",
+        "### Update",
+        "### Forward pass",
+        "### Loss",
     ]
     assert "## After training: forward pass and loss on the trained weights" in text
 
@@ -235,9 +239,7 @@ def test_long_run_shows_two_iterations_a_loss_table_and_the_final_pass():
         assert row in text
     # iterations 1 and 2 and the final pass in full, with the app's step numbers
     expected = [
-        step.number
-        for number in (1, 2, trace.iterations)
-        for step in trace.iteration(number).steps
+        step.number for number in (1, 2, trace.iterations) for step in trace.iteration(number).steps
     ]
     assert numbered_items(text) == expected
     assert text.count("> Forward note.") == 1
@@ -253,8 +255,7 @@ def test_long_loss_table_is_sampled(monkeypatch):
 
 
 def test_three_updates_are_written_in_full():
-    text = render(SGD.replace("epochs = 4", "epochs = 1").replace("batch_size = 2",
-                                                                   "batch_size = 2"))
+    text = render(SGD.replace("epochs = 4", "epochs = 1"))  # 5 points, batches of 2
     assert "## Iterations 3 to" not in text
     assert len(re.findall(r"^## Epoch 1 of 1, iteration \d of 3", text, re.MULTILINE)) == 3
 

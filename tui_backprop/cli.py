@@ -98,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         scenario = resolve(args.scenario or DEFAULT)
+        if scenario.bookmarks:
+            from tui_backprop.places import check_bookmarks
+            from tui_backprop.trace import Trace
+
+            check_bookmarks(Trace(scenario))
     except ScenarioError as error:
         return fail(str(error))
     except OSError as error:  # e.g. a bundled folder made unreadable

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tui_backprop.errors import ScenarioError
 from tui_backprop.trace import PHASES, Trace
 
 SELECTOR_HELP = (
@@ -12,12 +13,12 @@ SELECTOR_HELP = (
 )
 
 
-def resolve_place(trace: Trace, selector: str) -> int:
+def resolve_place(trace: Trace, selector: str, bookmarks: bool = True) -> int:
     """A 0-based step index for a selector; ValueError says what was wrong."""
     text = selector.strip()
-    for bookmark in trace.scenario.bookmarks:
+    for bookmark in trace.scenario.bookmarks if bookmarks else ():
         if text == bookmark.name:
-            return resolve_place(trace, bookmark.step)
+            return resolve_place(trace, bookmark.step, bookmarks=False)
     if text.isdigit():
         number = int(text)
         if not 1 <= number <= len(trace):
@@ -48,6 +49,15 @@ def resolve_place(trace: Trace, selector: str) -> int:
             raise ValueError(f'unknown phase "{phase}"; expected one of {", ".join(PHASES)}')
         return _phase_start(trace, iteration, phase)
     raise ValueError(f'"{selector}" is not a place in the lesson; use {SELECTOR_HELP}')
+
+
+def check_bookmarks(trace: Trace) -> None:
+    """Every bookmark must lead somewhere; a ScenarioError names the one that does not."""
+    for i, bookmark in enumerate(trace.scenario.bookmarks):
+        try:
+            resolve_place(trace, bookmark.step, bookmarks=False)
+        except ValueError as error:
+            raise ScenarioError(trace.scenario.path, f"bookmarks[{i}].step", str(error)) from None
 
 
 def _phase_start(trace: Trace, iteration: int, phase: str) -> int:

@@ -13,7 +13,9 @@ SCHEMA_URL = (
     "https://raw.githubusercontent.com/backprop-tui/backprop-tui/main/docs/scenario.schema.json"
 )
 
-TEMPLATE = f"#:schema {SCHEMA_URL}\n" + '''\
+TEMPLATE = (
+    f"#:schema {SCHEMA_URL}\n"
+    + '''\
 # A backprop-tui scenario: one lesson. Check it with  backprop-tui FILE.toml --check
 # and open it with  backprop-tui FILE.toml . The format is described in full in
 # docs/scenario-format.md. Lines starting with # are comments; an optional key that is
@@ -105,6 +107,7 @@ note = "Where the slopes 6, 18, 6, 12, 21 and 42 come from."
 name = "after training"
 step = "final"
 '''
+)
 
 
 def write_template(path: str | Path) -> Path:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui_backprop.app.messages import ElementClicked
+from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
 from tui_backprop.app.widgets.data_panel import DataPanel
 from tui_backprop.app.widgets.explanation_panel import ExplanationPanel
 from tui_backprop.app.widgets.lesson_header import LessonHeader
@@ -30,7 +30,7 @@ def _b(key: str, action: str, description: str, tooltip: str, show: bool = True,
     return Binding(key, action, description, show=show, id=action, tooltip=tooltip, **kwargs)
 
 
-class LessonScreen(Screen):
+class LessonScreen(LectureToolsScreen):
     """Renders step `index` of the trace; every key only moves the index."""
 
     BINDINGS = [
@@ -116,6 +116,8 @@ class LessonScreen(Screen):
 
     @property
     def decimals(self) -> int:
+        if self.chosen_decimals is not None:
+            return self.chosen_decimals
         return 3 if self._sizes is COMPACT else 4
 
     # -- rendering --------------------------------------------------------------
@@ -123,11 +125,14 @@ class LessonScreen(Screen):
     def show(self, animate: bool = False) -> None:
         view = build_view(self.trace, self.index, self.decimals)
         self.view = view
-        self.query_one(LessonHeader).show(view, playing=self.playing)
+        departed = ""
+        if self.trace.departures:
+            departed = "what-if: " + "; ".join(self.trace.departures) + " (u: file values)"
+        self.query_one(LessonHeader).show(view, departed=departed, playing=self.playing)
         details = None
         if self.details is not None:
             details = (self.details, element_details(self.trace, self.index, self.details))
-        self.query_one(ExplanationPanel).show(view, details)
+        self.query_one(ExplanationPanel).show(view, details, self.gradient_check_lines())
         self.query_one(DataPanel).show(view, self.scenario.inputs, self.scenario.has_targets)
         networks = self.query(NetworkView)
         if networks:

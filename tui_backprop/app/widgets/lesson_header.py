@@ -10,7 +10,7 @@ from tui_backprop.view import StepView
 
 class LessonHeader(Static):
     def show(self, view: StepView, departed: str = "", playing: bool = False) -> None:
-        parts = [Content.styled(view.title, "bold"), Content("  "), Content(view.header())]
+        parts = [Content.styled(view.title, "bold"), Content(" · "), Content(view.header())]
         if playing:
             parts.append(Content.styled("  ▶ playing", "$text-accent"))
         if departed:

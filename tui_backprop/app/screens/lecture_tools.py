@@ -1,0 +1,194 @@
+"""Lecture tools on top of stepping: what-if edits, gradient check, decimals, pictures.
+
+A base class of LessonScreen, so these bindings merge with the stepping keys while
+the code stays apart from the core of the lesson screen.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+
+from tui_backprop.app.screens.ask_value import AskValueScreen
+from tui_backprop.app.screens.bookmarks import BookmarksScreen
+from tui_backprop.gradcheck import TOLERANCE_TEXT, check_iteration
+from tui_backprop.numbers import fmt
+from tui_backprop.places import resolve_place
+from tui_backprop.trace import Trace
+
+DECIMAL_CHOICES = (2, 3, 4, 6, 8)
+
+
+def parse_number(text: str) -> float:
+    """A finite number typed by a person ("0,5" is read as 0.5); ValueError otherwise."""
+    cleaned = text.strip().replace("−", "-").replace(",", ".")
+    if not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", cleaned):
+        raise ValueError(f'"{text}" is not a number')
+    value = float(cleaned)
+    if not math.isfinite(value):
+        raise ValueError(f'"{text}" is not a finite number')
+    return value
+
+
+def is_weight(element: str | None) -> bool:
+    return element is not None and ("->" in element or element.startswith("bias:"))
+
+
+class LectureToolsScreen(Screen):
+    BINDINGS = [
+        Binding("e", "edit_weight", "Edit w", id="edit_weight",
+                tooltip="Type a new value for the selected weight (what if?)", show=False),
+        Binding("a", "edit_learning_rate", "Rate", id="edit_learning_rate",
+                tooltip="Change the learning rate from this iteration on", show=False),
+        Binding("u", "use_file_values", "File values", id="use_file_values",
+                tooltip="Undo what-if changes: back to the file's values", show=False),
+        Binding("c", "toggle_gradient_check", "Check", id="toggle_gradient_check",
+                tooltip="Show finite-difference estimates beside the slopes", show=False),
+        Binding("d", "cycle_decimals", "Decimals", id="cycle_decimals",
+                tooltip="Show more or fewer decimals", show=False),
+        Binding("s", "screenshot", "Screenshot", id="screenshot",
+                tooltip="Save this screen as an SVG file", show=False),
+        Binding("b", "bookmarks", "Bookmarks", id="bookmarks",
+                tooltip="Jump to one of the scenario's bookmarks", show=False),
+    ]
+
+    gradient_check = False
+    chosen_decimals: int | None = None
+
+    # -- what if ------------------------------------------------------------------
+
+    def action_edit_weight(self) -> None:
+        element = self.details
+        if not is_weight(element):
+            self.notify("Select a weight first: click it, or press w.", title="Edit a weight")
+            return
+        number, _ = self.trace.iteration_of(self.index)
+        record = self.trace.iteration(number)
+        layer, row, col = self.trace.position(element)
+        current = (record.params.biases[layer][row] if col is None
+                   else record.params.weights[layer][row, col])
+
+        def apply(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                value = parse_number(text)
+            except ValueError as error:
+                self.notify(f"{error}; nothing changed.", title="Edit a weight",
+                            severity="error")
+                return
+            self.trace.set_weight(number, element, value)
+            self.go(self.trace.first_index(number))
+            self.notify(f"{element} = {fmt(value, 8)} from iteration {number}; "
+                        "press u for the file's values.")
+
+        self.app.push_screen(
+            AskValueScreen(f"New value for {element} at the start of iteration {number}:",
+                           fmt(current, 8)),
+            apply,
+        )
+
+    def action_edit_learning_rate(self) -> None:
+        if not self.trace.updates:
+            self.notify("This scenario has no training, so no learning rate.")
+            return
+        number, _ = self.trace.iteration_of(self.index)
+        number = min(number, self.trace.updates)
+
+        def apply(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                rate = parse_number(text)
+                if rate <= 0:
+                    raise ValueError("the learning rate must be positive")
+                self.trace.set_learning_rate(number, rate)
+            except ValueError as error:
+                self.notify(f"{error}; nothing changed.", title="Learning rate",
+                            severity="error")
+                return
+            self.go(self.trace.first_index(number))
+
+        self.app.push_screen(
+            AskValueScreen(f"Learning rate from iteration {number} on:",
+                           fmt(self.trace.learning_rate(number), 8)),
+            apply,
+        )
+
+    def action_use_file_values(self) -> None:
+        if not self.trace.departures:
+            self.notify("Already showing the file's values.")
+            return
+        self.trace = Trace(self.scenario, decimals=self.trace.decimals)
+        self.show()
+        self.notify("Back to the file's values.")
+
+    # -- checks and display ----------------------------------------------------------
+
+    def action_toggle_gradient_check(self) -> None:
+        self.gradient_check = not self.gradient_check
+        self.show()
+
+    def gradient_check_lines(self) -> list[Content]:
+        """Each slope shown so far beside its finite-difference estimate."""
+        if not self.gradient_check or self.view is None:
+            return []
+        number, _ = self.trace.iteration_of(self.index)
+        checks = check_iteration(self.trace, number)
+        shown = [w for w in self.view.weights.values() if w.slope is not None]
+        if not checks or not shown:
+            return [Content.styled("Gradient check: no slopes yet in this step.", "$text-muted")]
+        d = self.decimals
+        lines = [Content.styled(f"Gradient check (central differences; {TOLERANCE_TEXT})",
+                                "bold")]
+        for weight in shown:
+            check = checks.get(weight.name)
+            if check is None:
+                continue
+            mark = Content.styled("✓", "$text-success") if check.ok else Content.styled(
+                "✗", "$text-error")
+            lines.append(Content.assemble(
+                f"  {weight.name}: {fmt(check.backprop, d)} ", mark,
+                f" fd {fmt(check.finite_difference, d)}"
+                f"  (rel. diff {check.relative_difference:.1e})",
+            ))
+        return lines
+
+    def action_cycle_decimals(self) -> None:
+        current = self.decimals
+        later = [d for d in DECIMAL_CHOICES if d > current]
+        self.chosen_decimals = later[0] if later else DECIMAL_CHOICES[0]
+        self.trace.set_decimals(self.chosen_decimals)
+        self.show()
+        self.notify(f"{self.chosen_decimals} decimals", timeout=1.5)
+
+    def action_screenshot(self) -> None:
+        name = f"backprop-tui-{self.scenario.name}-step{self.index + 1}.svg"
+        path = Path.cwd() / name
+        try:
+            self.app.save_screenshot(name, str(Path.cwd()))
+        except OSError as error:
+            self.notify(f"Could not save {path}: {error}", severity="error")
+            return
+        self.notify(f"Saved {path}", title="Screenshot")
+
+    def action_bookmarks(self) -> None:
+        bookmarks = self.scenario.bookmarks
+        if not bookmarks:
+            self.notify("This scenario has no bookmarks ([[bookmarks]] in its file).")
+            return
+
+        def jump(name: str | None) -> None:
+            if name is None:
+                return
+            try:
+                self.go(resolve_place(self.trace, name))
+            except ValueError as error:
+                self.notify(str(error), title="Bookmark", severity="error")
+
+        self.app.push_screen(BookmarksScreen(bookmarks), jump)
