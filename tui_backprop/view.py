@@ -182,8 +182,11 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
     warning = ""
     if record.loss is not None and not np.isfinite(record.loss):
         warning = "the loss is not finite: the learning rate is too large and training diverged"
-    elif record.loss is not None and record.loss > 1e12:
-        warning = "the loss is growing without bound: the learning rate is too large"
+    elif record.loss is not None and number > 1:
+        first = trace.losses_until(1)
+        if len(first) and np.isfinite(first[0]) and record.loss > 100 * max(first[0], 1e-12):
+            warning = (f"the loss has grown from {fmt(first[0], d)} to {fmt(record.loss, d)}: "
+                       "the learning rate is too large")
 
     return StepView(
         index=index,

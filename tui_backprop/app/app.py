@@ -41,7 +41,7 @@ class BackpropApp(App):
         yield from super().get_system_commands(screen)
         if isinstance(screen, LessonScreen):
             for binding in screen.BINDINGS:
-                if binding.action in ("toggle_help", "quit", "clear_details"):
+                if binding.action in ("toggle_help", "app.quit", "clear_details"):
                     continue
                 yield SystemCommand(
                     binding.tooltip, f"Keys: {binding.key}",

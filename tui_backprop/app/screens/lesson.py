@@ -51,7 +51,7 @@ class LessonScreen(LectureToolsScreen):
         _b("escape", "clear_details", "Clear", "Hide the clicked element's details",
            show=False),
         _b("question_mark", "toggle_help", "Keys", "The keys and what they do"),
-        _b("q", "quit", "Quit", "Quit backprop-tui"),
+        _b("q", "app.quit", "Quit", "Quit backprop-tui"),
     ]
 
     def __init__(self, scenario: Scenario, start: int = 0,
