@@ -175,13 +175,15 @@ class Network:
         params: Params,
         inputs: Array,
         targets: Array,
-        positions: Sequence[tuple[int, int, int]],
+        positions: Sequence[tuple[int, int, int | None]],
         values: Array,
     ) -> Array:
         """Batch loss with the weights at `positions` (layer, row, col) set to `values`.
 
         values has shape (..., len(positions)); the result has shape (...): one
-        vectorised forward pass for a whole grid of weight settings.
+        vectorised forward pass for a whole grid of weight settings. col = None
+        chooses the bias of node `row` (a weight whose feeding value is always 1),
+        as Trace.position names it.
         """
         values = np.asarray(values, dtype=float)
         grid_shape = values.shape[:-1]
@@ -192,12 +194,15 @@ class Network:
             zip(params.weights, params.biases, self.activations, strict=True)
         ):
             stacked = np.broadcast_to(weights, (count, *weights.shape)).copy()
+            biases = None if bias is None else np.broadcast_to(bias, (count, 1, len(bias))).copy()
             for column, (layer, row, col) in enumerate(positions):
-                if layer == k:
+                if layer == k and col is None:
+                    biases[:, 0, row] = flat[:, column]
+                elif layer == k:
                     stacked[:, row, col] = flat[:, column]
             z = activations @ stacked.transpose(0, 2, 1)
-            if bias is not None:
-                z = z + bias
+            if biases is not None:
+                z = z + biases
             activations = ACTIVATIONS[name][0](z)
         losses = self.reduce(self.squared_errors(activations, targets[None]))
         return losses.reshape(grid_shape)

@@ -46,7 +46,7 @@ class Sizes:
 
 NORMAL = Sizes(node_width=15, label_width=16, edge_run=6, content_lines=3, show_labels=True)
 COMPACT = Sizes(node_width=10, label_width=8, edge_run=4, content_lines=2, show_labels=True)
-DENSE = Sizes(node_width=10, label_width=0, edge_run=10, content_lines=2, show_labels=False)
+DENSE = Sizes(node_width=11, label_width=0, edge_run=10, content_lines=2, show_labels=False)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def layout_network(layers: list[tuple[str, ...]], biases: list[bool], sizes: Siz
     """layers[0] are the inputs; biases[k] says whether layer k + 1 has a bias."""
     gap = sizes.label_width + sizes.edge_run
     heights = []
-    for k, names in enumerate(layers):
+    for k in range(len(layers)):
         ports = len(layers[k - 1]) + biases[k - 1] if k else 0
         inner = max(sizes.content_lines if k else 1, ports if sizes.show_labels else 0)
         heights.append(inner + 2)

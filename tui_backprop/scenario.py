@@ -223,9 +223,13 @@ class _Reader:
     def number(self, value: Any, where: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(where, f"expected a number, found {_kind(value)}")
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # TOML integers have no size limit
+            number = math.inf
         if not math.isfinite(number):
-            raise self.fail(where, f"expected a finite number, found {value}")
+            shown = value if isinstance(value, float) else f"an integer of {len(str(value))} digits"
+            raise self.fail(where, f"expected a finite number, found {shown}")
         return number
 
     def integer(self, value: Any, where: str, minimum: int, maximum: int | None = None) -> int:

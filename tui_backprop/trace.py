@@ -286,6 +286,10 @@ class Trace:
 
     def params_before(self, iteration: int) -> Params:
         """Weights at the start of an iteration, replayed from the nearest checkpoint."""
+        if iteration not in self._checkpoints:
+            previous = self._cache.get(iteration - 1)
+            if previous is not None and previous.new_params is not None:
+                return previous.new_params  # stepping in order: no replay
         start = max(k for k in self._checkpoints if k <= iteration)
         params = self._checkpoints[start]
         for number in range(start, iteration):
@@ -302,6 +306,22 @@ class Trace:
             if (number + 1) % self._checkpoint_every == 0:
                 self._checkpoints[number + 1] = params
         return params
+
+    def walk_params(self, params: Params, first: int, last: int) -> Iterator[Params]:
+        """From the weights at the start of `first`: those at the start of first + 1 ..
+        last, one update at a time (for plotting a path; what-if changes are honoured)."""
+        for number in range(first, last):
+            checkpoint = self._checkpoints.get(number + 1)
+            if checkpoint is not None:
+                params = checkpoint
+            else:
+                batch = self.batch_of(number)
+                inputs, targets = self.scenario.data_inputs[batch], self.scenario.targets[batch]
+                with np.errstate(all="ignore"):
+                    params = self.network.train_step(
+                        params, inputs, targets, self.learning_rate(number)
+                    )
+            yield params
 
     def losses_until(self, iteration: int) -> np.ndarray:
         """Batch loss before each update 1..iteration (for the loss history)."""
@@ -494,7 +514,8 @@ class _StepWriter:
             point = int(point)
             for j, node in enumerate(outputs):
                 error = clean_zero(record.errors[row, j])
-                squared = clean_zero(error**2)
+                with np.errstate(over="ignore"):
+                    squared = clean_zero(np.square(record.errors[row, j]))
                 self.add(
                     "loss",
                     "error",

@@ -254,10 +254,7 @@ def _data_rows(trace: Trace, record: Iteration, known, point: int, d: int):
     outputs = scenario.layers[-1].nodes
     batch = [int(p) for p in record.batch]
     in_batch = set(batch)
-    if scenario.points <= MAX_ROWS:
-        shown = list(range(scenario.points))
-    else:
-        shown = batch[:MAX_ROWS]
+    shown = list(range(scenario.points)) if scenario.points <= MAX_ROWS else batch[:MAX_ROWS]
     rows = []
     row_of = {p: r for r, p in enumerate(batch)}
     for p in shown:

@@ -7,14 +7,15 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
+from tui_backprop import places
 from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
 from tui_backprop.app.widgets.data_panel import DataPanel
 from tui_backprop.app.widgets.explanation_panel import ExplanationPanel
 from tui_backprop.app.widgets.lesson_header import LessonHeader
 from tui_backprop.app.widgets.network_view import NetworkView
+from tui_backprop.app.widgets.plot_panel import WIDE_SHARE, PlotPanel
 from tui_backprop.layout import COMPACT, choose_sizes
-from tui_backprop import places
 from tui_backprop.scenario import Scenario
 from tui_backprop.trace import Trace
 from tui_backprop.view import StepView, build_view, element_details
@@ -23,6 +24,7 @@ MIN_WIDTH, MIN_HEIGHT = 60, 18
 WIDE = 120
 AUTOPLAY_DELAYS = (3.0, 2.0, 1.2, 0.8, 0.5, 0.3, 0.15)
 PULSE_SECONDS = 0.33
+PLOT_ACTIONS = ("cycle_plot", "next_plot_weight", "next_plot_weight_b", "toggle_log_scale")
 
 
 def _b(key: str, action: str, description: str, tooltip: str, show: bool = True,
@@ -50,6 +52,12 @@ class LessonScreen(LectureToolsScreen):
         _b("r", "restart", "Restart", "Back to the first step", show=False),
         _b("escape", "clear_details", "Clear", "Hide the clicked element's details",
            show=False),
+        _b("v", "cycle_plot", "Plot",
+           "Show a plot: loss history, loss against a weight, landscape, none"),
+        _b("w", "next_plot_weight", "Weight", "Plot against the next weight", show=False),
+        _b("W", "next_plot_weight_b", "Weight 2", "Landscape: change the second weight",
+           show=False),
+        _b("L", "toggle_log_scale", "Log", "Loss history on a log scale", show=False),
         _b("question_mark", "toggle_help", "Keys", "The keys and what they do"),
         _b("q", "app.quit", "Quit", "Quit backprop-tui"),
     ]
@@ -75,7 +83,9 @@ class LessonScreen(LectureToolsScreen):
     def compose(self) -> ComposeResult:
         yield LessonHeader(id="header")
         with Vertical(id="main"):
-            yield Container(id="network-slot")
+            with Container(id="stage"):
+                yield Container(id="network-slot")
+                yield PlotPanel(self.trace, id="plots")
             with Container(id="side"):
                 yield ExplanationPanel(id="explanation")
                 with VerticalScroll(id="data-scroll", can_focus=False):
@@ -104,7 +114,7 @@ class LessonScreen(LectureToolsScreen):
             f"The terminal is {width}×{height}; this lesson needs at least "
             f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window or reduce the font size."
         )
-        sizes = choose_sizes(self._layers, self._biases, width - 2)
+        sizes = choose_sizes(self._layers, self._biases, width - 2 - self._plot_columns(width))
         if height < 30 and sizes.show_labels:
             sizes = COMPACT
         if sizes != self._sizes:
@@ -147,6 +157,7 @@ class LessonScreen(LectureToolsScreen):
                 edges.animate("pulse", 1.0, duration=PULSE_SECONDS, easing="out_cubic")
             else:
                 edges.pulse = 1.0
+        self._show_plots(view)
         self.refresh_bindings()
 
     def go(self, index: int) -> None:
@@ -165,6 +176,8 @@ class LessonScreen(LectureToolsScreen):
             return True if self.index > 0 else None
         if action == "clear_details":
             return self.details is not None
+        if action in PLOT_ACTIONS:
+            return self._plot_action_ok(action)
         return True
 
     def action_next(self) -> None:
@@ -255,4 +268,49 @@ class LessonScreen(LectureToolsScreen):
 
     def on_element_clicked(self, message: ElementClicked) -> None:
         self.details = None if self.details == message.element else message.element
+        self.show()
+
+    # -- plots: loss history, loss against a weight, landscape ----------------------
+
+    def _plot_columns(self, width: int) -> int:
+        """Columns the plot panel takes beside the network (wide screens only)."""
+        panels = self.query(PlotPanel)
+        if width < WIDE or not panels or panels.first().mode is None:
+            return 0
+        return width * WIDE_SHARE // 100
+
+    def _plot_action_ok(self, action: str) -> bool | None:
+        panel = self.query_one(PlotPanel)
+        if action == "next_plot_weight":
+            return True if panel.names else None
+        if action == "next_plot_weight_b":
+            return True if "landscape" in panel.modes else None
+        return True if panel.modes else None
+
+    def _show_plots(self, view: StepView) -> None:
+        panels = self.query(PlotPanel)
+        if not panels:
+            return
+        panel = panels.first()
+        panel.follow_click(self.details)
+        self.set_class(panel.mode is not None, "-plots")
+        panel.show(self.trace, self.index, view, self.decimals)
+
+    def action_cycle_plot(self) -> None:
+        self.query_one(PlotPanel).cycle()
+        self._fit(self.app.size.width, self.app.size.height)  # beside it, the network narrows
+        self.show()
+
+    def action_next_plot_weight(self) -> None:
+        """Select the next weight: the curve is drawn against it, 'e' edits it."""
+        self.details = self.query_one(PlotPanel).next_weight()
+        self.show()
+
+    def action_next_plot_weight_b(self) -> None:
+        self.query_one(PlotPanel).next_weight(second=True)
+        self.show()
+
+    def action_toggle_log_scale(self) -> None:
+        panel = self.query_one(PlotPanel)
+        panel.log_scale = not panel.log_scale
         self.show()

@@ -14,7 +14,7 @@ class ExplanationPanel(Static):
     def show(self, view: StepView, details: tuple[str, list[str]] | None = None,
              extra: list[Content] | None = None) -> None:
         lines = [Content.styled(f"{view.step.number}. {view.formula}", "bold")]
-        for key, meaning, value in view.factors:
+        for _key, meaning, value in view.factors:
             lines.append(Content.assemble("   ", Content.styled(value, "bold"), f"  {meaning}"))
         lines.append(Content.styled(view.words, "$text-muted"))
         if view.note:

@@ -40,7 +40,8 @@ class WeightLabel(Static):
         text = Content.assemble(prefix, *parts)
         fill = self.label_width - text.cell_length - 1
         if fill > 0 and not prefix:
-            text = Content.assemble(text, " ", Content.styled("─" * (fill - 1) + "▸", "$foreground-muted"))
+            arrow = Content.styled("─" * (fill - 1) + "▸", "$foreground-muted")
+            text = Content.assemble(text, " ", arrow)
         self.update(text)
 
     def on_click(self) -> None:

@@ -1,0 +1,70 @@
+"""Loss against one weight: the U, the current point, its tangent and the step downhill."""
+
+from __future__ import annotations
+
+from textual_plot import HiResMode, PlotWidget
+
+from tui_backprop.plots import LossCurve
+
+
+class LossCurvePlot(PlotWidget, can_focus=False):
+    """Draws a plots.LossCurve; unfocusable, so its pan and zoom keys never take ours."""
+
+    COMPONENT_CLASSES = {
+        "loss-curve--curve",
+        "loss-curve--tangent",
+        "loss-curve--point",
+        "loss-curve--next",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(allow_pan_and_zoom=False, **kwargs)
+        self.curve: LossCurve | None = None
+        self.show_tangent = False
+        self.show_step = False
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        # the panel's title names the axes: no rows for axis labels at 80 x 24
+        self.margin_top = 0
+        self.margin_bottom = 1
+        self.margin_left = 8
+        self.draw()
+
+    def show(self, curve: LossCurve, tangent: bool, step: bool) -> None:
+        """tangent: the slope is known; step: the weight's update has been shown."""
+        self.curve = curve
+        self.show_tangent = tangent and curve.tangent is not None
+        self.show_step = step and curve.next_w is not None
+        self.draw()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted and self.curve is not None:
+            self.draw()  # the theme changed: colours come from the component classes
+
+    def _style(self, name: str) -> str:
+        return str(self.get_component_rich_style(f"loss-curve--{name}"))
+
+    def draw(self) -> None:
+        curve = self.curve
+        if curve is None or not self.is_mounted:
+            return
+        self.clear()
+        low, high = float(curve.losses.min()), float(curve.losses.max())
+        pad = 0.05 * (high - low) or 1.0
+        self.set_xlimits(float(curve.ws[0]), float(curve.ws[-1]))
+        self.set_ylimits(low - pad, high + pad)
+        self.set_ylabel("loss")
+        self.set_xlabel(f"weight {curve.name}")
+        self.plot(curve.ws, curve.losses, line_style=self._style("curve"),
+                  hires_mode=HiResMode.BRAILLE)
+        if self.show_tangent:
+            (x0, y0), (x1, y1) = curve.tangent
+            self.plot([x0, x1], [y0, y1], line_style=self._style("tangent"),
+                      hires_mode=HiResMode.BRAILLE)
+        if self.show_step:
+            arrow = "▶" if curve.next_w > curve.w else "◀"
+            self.scatter([curve.next_w], [curve.next_loss], marker=arrow,
+                         marker_style=self._style("next"))
+        self.scatter([curve.w], [curve.loss], marker="●", marker_style=self._style("point"))
