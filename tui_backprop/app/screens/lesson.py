@@ -119,10 +119,14 @@ class LessonScreen(LectureToolsScreen):
             sizes = COMPACT
         if sizes != self._sizes:
             self._sizes = sizes
-            slot = self.query_one("#network-slot")
-            slot.remove_children()
-            slot.mount(NetworkView(self._layers, self._biases, sizes, id="network"))
-            self.call_after_refresh(self.show)
+            self.run_worker(self._rebuild_network(sizes), group="network", exclusive=True)
+
+    async def _rebuild_network(self, sizes) -> None:
+        """Swap the network view for one laid out for the new size (one at a time)."""
+        slot = self.query_one("#network-slot")
+        await slot.remove_children()
+        await slot.mount(NetworkView(self._layers, self._biases, sizes, id="network"))
+        self.show()
 
     @property
     def decimals(self) -> int:
