@@ -16,7 +16,7 @@ import pytest
 
 from tui_backprop import scenario as loader
 from tui_backprop.errors import ScenarioError
-from tui_backprop.template import SCHEMA_URL, TEMPLATE
+from tui_backprop.template import SCHEMA_URL, TEMPLATE, write_template
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -81,9 +81,11 @@ def test_schema_is_a_valid_draft_2020_12_schema():
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
 
 
-def test_schema_id_is_the_templates_schema_url():
-    assert SCHEMA["$id"] == SCHEMA_URL
+def test_template_names_the_schema_written_beside_it(tmp_path):
     assert TEMPLATE.splitlines()[0] == f"#:schema {SCHEMA_URL}"
+    write_template(tmp_path / "lesson.toml")
+    written = json.loads((tmp_path / SCHEMA_URL).read_text(encoding="utf-8"))
+    assert written == SCHEMA
 
 
 @pytest.mark.parametrize("path", sorted((REPO / "scenarios").glob("*.toml")), ids=lambda p: p.name)

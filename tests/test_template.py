@@ -12,10 +12,7 @@ from tui_backprop.scenario import parse_scenario
 from tui_backprop.template import SCHEMA_URL, TEMPLATE, write_template
 from tui_backprop.trace import Trace
 
-SCHEMA_LINE = (
-    "#:schema https://raw.githubusercontent.com/backprop-tui/backprop-tui/main/docs/"
-    "scenario.schema.json"
-)
+SCHEMA_LINE = "#:schema ./scenario.schema.json"
 
 # Optional keys the template shows commented out, as `# key = value`.
 COMMENTED_KEYS = ("bias", "train_bias")
@@ -125,6 +122,7 @@ def test_write_template(tmp_path):
     path = tmp_path / "lesson.toml"
     assert write_template(path) == path
     assert path.read_text(encoding="utf-8") == TEMPLATE
+    assert (tmp_path / "scenario.schema.json").is_file()
     assert cli_main([str(path), "--check"]) == 0
 
 

@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SCHEMA_URL = (
-    "https://raw.githubusercontent.com/backprop-tui/backprop-tui/main/docs/scenario.schema.json"
-)
+# The schema is written beside the template (and ships in the package), so an editor
+# finds it offline and it always matches the installed version.
+SCHEMA_FILE = "scenario.schema.json"
+SCHEMA_URL = f"./{SCHEMA_FILE}"
+
+
+def schema_path() -> Path:
+    """The JSON Schema: packaged in a wheel, or docs/ in a source checkout."""
+    packaged = Path(__file__).resolve().parent / SCHEMA_FILE
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "docs" / SCHEMA_FILE
 
 TEMPLATE = (
     f"#:schema {SCHEMA_URL}\n"
@@ -111,8 +120,11 @@ step = "final"
 
 
 def write_template(path: str | Path) -> Path:
-    """Write TEMPLATE to `path`; never overwrite: FileExistsError if it exists."""
+    """Write TEMPLATE to `path` and the schema beside it; never overwrite the template."""
     path = Path(path)
     with path.open("x", encoding="utf-8", newline="\n") as out:
         out.write(TEMPLATE)
+    schema = path.parent / SCHEMA_FILE
+    if not schema.exists():
+        schema.write_text(schema_path().read_text(encoding="utf-8"), encoding="utf-8")
     return path
