@@ -41,20 +41,62 @@ def is_weight(element: str | None) -> bool:
 
 class LectureToolsScreen(Screen):
     BINDINGS = [
-        Binding("e", "edit_weight", "Edit w", id="edit_weight",
-                tooltip="Type a new value for the selected weight (what if?)", show=False),
-        Binding("a", "edit_learning_rate", "Rate", id="edit_learning_rate",
-                tooltip="Change the learning rate from this iteration on", show=False),
-        Binding("u", "use_file_values", "File values", id="use_file_values",
-                tooltip="Undo what-if changes: back to the file's values", show=False),
-        Binding("c", "toggle_gradient_check", "Check", id="toggle_gradient_check",
-                tooltip="Show finite-difference estimates beside the slopes", show=False),
-        Binding("d", "cycle_decimals", "Decimals", id="cycle_decimals",
-                tooltip="Show more or fewer decimals", show=False),
-        Binding("s", "screenshot", "Screenshot", id="screenshot",
-                tooltip="Save this screen as an SVG file", show=False),
-        Binding("b", "bookmarks", "Bookmarks", id="bookmarks",
-                tooltip="Jump to one of the scenario's bookmarks", show=False),
+        Binding(
+            "e",
+            "edit_weight",
+            "Edit w",
+            id="edit_weight",
+            tooltip="Type a new value for the selected weight (what if?)",
+            show=False,
+        ),
+        Binding(
+            "a",
+            "edit_learning_rate",
+            "Rate",
+            id="edit_learning_rate",
+            tooltip="Change the learning rate from this iteration on",
+            show=False,
+        ),
+        Binding(
+            "u",
+            "use_file_values",
+            "File values",
+            id="use_file_values",
+            tooltip="Undo what-if changes: back to the file's values",
+            show=False,
+        ),
+        Binding(
+            "c",
+            "toggle_gradient_check",
+            "Check",
+            id="toggle_gradient_check",
+            tooltip="Show finite-difference estimates beside the slopes",
+            show=False,
+        ),
+        Binding(
+            "d",
+            "cycle_decimals",
+            "Decimals",
+            id="cycle_decimals",
+            tooltip="Show more or fewer decimals",
+            show=False,
+        ),
+        Binding(
+            "s",
+            "screenshot",
+            "Screenshot",
+            id="screenshot",
+            tooltip="Save this screen as an SVG file",
+            show=False,
+        ),
+        Binding(
+            "b",
+            "bookmarks",
+            "Bookmarks",
+            id="bookmarks",
+            tooltip="Jump to one of the scenario's bookmarks",
+            show=False,
+        ),
     ]
 
     gradient_check = False
@@ -70,8 +112,11 @@ class LectureToolsScreen(Screen):
         number, _ = self.trace.iteration_of(self.index)
         record = self.trace.iteration(number)
         layer, row, col = self.trace.position(element)
-        current = (record.params.biases[layer][row] if col is None
-                   else record.params.weights[layer][row, col])
+        current = (
+            record.params.biases[layer][row]
+            if col is None
+            else record.params.weights[layer][row, col]
+        )
 
         def apply(text: str | None) -> None:
             if text is None:
@@ -79,17 +124,19 @@ class LectureToolsScreen(Screen):
             try:
                 value = parse_number(text)
             except ValueError as error:
-                self.notify(f"{error}; nothing changed.", title="Edit a weight",
-                            severity="error")
+                self.notify(f"{error}; nothing changed.", title="Edit a weight", severity="error")
                 return
             self.trace.set_weight(number, element, value)
             self.go(self.trace.first_index(number))
-            self.notify(f"{element} = {fmt(value, 8)} from iteration {number}; "
-                        "press u for the file's values.")
+            self.notify(
+                f"{element} = {fmt(value, 8)} from iteration {number}; "
+                "press u for the file's values."
+            )
 
         self.app.push_screen(
-            AskValueScreen(f"New value for {element} at the start of iteration {number}:",
-                           fmt(current, 8)),
+            AskValueScreen(
+                f"New value for {element} at the start of iteration {number}:", fmt(current, 8)
+            ),
             apply,
         )
 
@@ -109,14 +156,15 @@ class LectureToolsScreen(Screen):
                     raise ValueError("the learning rate must be positive")
                 self.trace.set_learning_rate(number, rate)
             except ValueError as error:
-                self.notify(f"{error}; nothing changed.", title="Learning rate",
-                            severity="error")
+                self.notify(f"{error}; nothing changed.", title="Learning rate", severity="error")
                 return
             self.go(self.trace.first_index(number))
 
         self.app.push_screen(
-            AskValueScreen(f"Learning rate from iteration {number} on:",
-                           fmt(self.trace.learning_rate(number), 8)),
+            AskValueScreen(
+                f"Learning rate from iteration {number} on:",
+                fmt(self.trace.learning_rate(number), 8),
+            ),
             apply,
         )
 
@@ -144,19 +192,45 @@ class LectureToolsScreen(Screen):
         if not checks or not shown:
             return [Content.styled("Gradient check: no slopes yet in this step.", "$text-muted")]
         d = self.decimals
-        lines = [Content.styled(f"Gradient check (central differences; {TOLERANCE_TEXT})",
-                                "bold")]
+        current = self.view.step.weight
+        lines = [
+            Content.styled(
+                f"Gradient check: backprop ✓ finite difference (central; {TOLERANCE_TEXT})", "bold"
+            )
+        ]
+        entries = []
         for weight in shown:
             check = checks.get(weight.name)
             if check is None:
                 continue
-            mark = Content.styled("✓", "$text-success") if check.ok else Content.styled(
-                "✗", "$text-error")
-            lines.append(Content.assemble(
-                f"  {weight.name}: {fmt(check.backprop, d)} ", mark,
-                f" fd {fmt(check.finite_difference, d)}"
-                f"  (rel. diff {check.relative_difference:.1e})",
-            ))
+            mark = (
+                Content.styled("✓", "$text-success")
+                if check.ok
+                else Content.styled("✗", "$text-error")
+            )
+            entry = Content.assemble(
+                f"{weight.name} {fmt(check.backprop, d)} ",
+                mark,
+                f" fd {fmt(check.finite_difference, d)}",
+            )
+            if weight.name == current:
+                entry = Content.assemble(
+                    Content.styled("▶ ", "$text-accent"),
+                    entry,
+                    f" (rel. diff {check.relative_difference:.1e})",
+                )
+                lines.insert(1, Content.assemble("  ", entry))
+                continue
+            entries.append(entry)
+        width = self.query_one("#explanation").size.width or self.app.size.width
+        per_line = max(1, width // 30)
+        for start in range(0, len(entries), per_line):
+            row = entries[start : start + per_line]
+            lines.append(
+                Content.assemble(
+                    "  ", *[Content.assemble(e, " " * max(1, 30 - e.cell_length)) for e in row]
+                ).rstrip()
+            )
         return lines
 
     def action_cycle_decimals(self) -> None:

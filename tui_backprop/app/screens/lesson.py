@@ -87,7 +87,8 @@ class LessonScreen(LectureToolsScreen):
                 yield Container(id="network-slot")
                 yield PlotPanel(self.trace, id="plots")
             with Container(id="side"):
-                yield ExplanationPanel(id="explanation")
+                with VerticalScroll(id="explanation-scroll", can_focus=False):
+                    yield ExplanationPanel(id="explanation")
                 with VerticalScroll(id="data-scroll", can_focus=False):
                     yield DataPanel(id="data")
         yield Static(id="too-small")

@@ -11,11 +11,16 @@ from tui_backprop.view import StepView
 class ExplanationPanel(Static):
     """The current step; or, after a click, everything known about one element."""
 
-    def show(self, view: StepView, details: tuple[str, list[str]] | None = None,
-             extra: list[Content] | None = None) -> None:
+    def show(
+        self,
+        view: StepView,
+        details: tuple[str, list[str]] | None = None,
+        extra: list[Content] | None = None,
+    ) -> None:
         lines = [Content.styled(f"{view.step.number}. {view.formula}", "bold")]
         for _key, meaning, value in view.factors:
             lines.append(Content.assemble("   ", Content.styled(value, "bold"), f"  {meaning}"))
+        lines.extend(extra or [])
         lines.append(Content.styled(view.words, "$text-muted"))
         if view.note:
             lines.append(Content.styled(view.note, "italic"))
@@ -23,5 +28,4 @@ class ExplanationPanel(Static):
             element, formulas = details
             lines.append(Content.styled(f"{element}: its formulas so far", "bold $text-accent"))
             lines.extend(Content(f"   {line}") for line in formulas or ["(nothing computed yet)"])
-        lines.extend(extra or [])
         self.update(Content("\n").join(lines))

@@ -13,8 +13,9 @@ class LessonHeader(Static):
         parts = [Content.styled(view.title, "bold"), Content(" · "), Content(view.header())]
         if playing:
             parts.append(Content.styled("  ▶ playing", "$text-accent"))
+        # departures and warnings get a line of their own: never cut off at the edge
         if departed:
-            parts.append(Content.styled(f"  ✎ {departed}", "$text-warning"))
+            parts.append(Content.styled(f"\n✎ {departed}", "$text-warning"))
         if view.warning:
-            parts.append(Content.styled(f"  ⚠ {view.warning}", "bold $text-error"))
+            parts.append(Content.styled(f"\n⚠ {view.warning}", "bold $text-error"))
         self.update(Content.assemble(*parts))
