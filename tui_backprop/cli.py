@@ -89,12 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     size = parse_size(parser, args.size)
 
     if args.list:
-        names = bundled_names()
-        width = max(map(len, names), default=0)
-        for name in names:
-            scenario = load_scenario(bundled_path(name))
-            print(f"{name:<{width}}  {scenario.title}")
-        return 0
+        return to_stdout(write_list)
 
     try:
         scenario = resolve(args.scenario or DEFAULT)
@@ -132,6 +127,13 @@ def main(argv: list[str] | None = None) -> int:
         return save_screenshot(scenario, start, args.screenshot, size)
     opened = scenario if args.scenario or args.start_at or args.autoplay else None
     return run_app(opened, start, args.autoplay)
+
+
+def write_list(out) -> None:
+    names = bundled_names()
+    width = max(map(len, names), default=0)
+    for name in names:
+        out.write(f"{name:<{width}}  {load_scenario(bundled_path(name)).title}\n")
 
 
 def parse_size(parser: argparse.ArgumentParser, text: str) -> tuple[int, int]:
