@@ -204,7 +204,7 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
         formula=step.text,
         words=step.words,
         factors=factors,
-        note=scenario.notes.get(step.phase, ""),
+        note=_note(scenario.notes.get(step.phase, ""), number, record.final),
         nodes=nodes,
         weights=weights,
         active_edges=active_edges,
@@ -215,6 +215,20 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
         loss=loss,
         warning=warning,
     )
+
+
+AFTER_TRAINING = (
+    "After training: the same forward pass and loss, with the weights after the last update."
+)
+
+
+def _note(note: str, iteration: int, final: bool) -> str:
+    """A scenario's notes speak of the first iteration; later ones say so."""
+    if final:
+        return AFTER_TRAINING + (f" (Note on the first iteration: {note})" if note else "")
+    if note and iteration > 1:
+        return f"On the first iteration: {note}"
+    return note
 
 
 def _weight_view(

@@ -27,17 +27,17 @@ class WeightLabel(Static):
         self.set_class(selected, "-selected")
         prefix = "b " if self.weight_name.startswith("bias:") else ""
         if view.new is not None:
-            parts = [Content(view.value), Content("→"), signed(view.new, _sign(view.new))]
-            if self.compact:
-                parts = [Content("→"), signed(view.new, _sign(view.new))]
+            new = signed(view.new, _sign(view.new))
+            full, short = [Content(view.value), Content("→"), new], [Content("→"), new]
         elif view.slope is not None:
-            parts = [signed(view.value, view.sign), Content(" ∂"),
-                     signed(view.slope, view.slope_sign)]
-            if self.compact:
-                parts = [Content("∂"), signed(view.slope, view.slope_sign)]
+            slope = signed(view.slope, view.slope_sign)
+            full = [signed(view.value, view.sign), Content(" ∂"), slope]
+            short = [Content("∂"), slope]
         else:
-            parts = [signed(view.value, view.sign)]
-        text = Content.assemble(prefix, *parts)
+            full = short = [signed(view.value, view.sign)]
+        text = Content.assemble(prefix, *full)
+        if text.cell_length > self.label_width:  # narrow: the newest number only
+            text = Content.assemble(prefix, *short)
         fill = self.label_width - text.cell_length - 1
         if fill > 0 and not prefix:
             arrow = Content.styled("─" * (fill - 1) + "▸", "$foreground-muted")

@@ -1,0 +1,62 @@
+"""Shared fixtures for the app tests: no animations, a lesson app, screen text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import textual.constants
+from textual.geometry import Region
+from textual.widget import Widget
+
+from tui_backprop.app.app import BackpropApp
+from tui_backprop.cli import resolve
+
+SIZE = (100, 34)
+
+
+@pytest.fixture(autouse=True)
+def no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TEXTUAL_ANIMATIONS=none; textual reads it at import, so set the constant too."""
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture
+def lesson():
+    """lesson(name="backprop-relu", start=0) -> a BackpropApp on that bundled scenario."""
+
+    def make(name: str = "backprop-relu", start: int = 0) -> BackpropApp:
+        return BackpropApp(resolve(name), start)
+
+    return make
+
+
+def widget_text(widget: Widget) -> str:
+    """The characters the widget paints (border and title included), without styles."""
+    width, height = widget.outer_size
+    lines = widget.render_lines(Region(0, 0, width, height))
+    return "\n".join(line.text.rstrip() for line in lines)
+
+
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def numbers_in(text: str) -> list[str]:
+    """The numbers in a piece of screen text, as written ("-2", "0.94", "18")."""
+    return NUMBER.findall(text)
+
+
+@pytest.fixture
+def text_of():
+    return widget_text
+
+
+@pytest.fixture
+def numbers():
+    return numbers_in
+
+
+@pytest.fixture
+def app_without_scenario() -> BackpropApp:
+    return BackpropApp(None)
