@@ -189,21 +189,35 @@ class Network:
         grid_shape = values.shape[:-1]
         flat = values.reshape(-1, len(positions))
         count = flat.shape[0]
-        activations = np.broadcast_to(np.asarray(inputs, float), (count, *np.shape(inputs)))
+        # the last column given for a position wins, as if set one after another
+        chosen = {tuple(p): column for column, p in enumerate(positions)}
+        # layers before the first chosen weight are the same for every setting: one
+        # pass; from there on, one row of values per setting (axis 0)
+        activations = np.asarray(inputs, float)
         for k, (weights, bias, name) in enumerate(
             zip(params.weights, params.biases, self.activations, strict=True)
         ):
-            stacked = np.broadcast_to(weights, (count, *weights.shape)).copy()
-            biases = None if bias is None else np.broadcast_to(bias, (count, 1, len(bias))).copy()
-            for column, (layer, row, col) in enumerate(positions):
-                if layer == k and col is None:
-                    biases[:, 0, row] = flat[:, column]
-                elif layer == k:
-                    stacked[:, row, col] = flat[:, column]
-            z = activations @ stacked.transpose(0, 2, 1)
-            if biases is not None:
-                z = z + biases
+            z = activations @ weights.T
+            if bias is not None:
+                z = z + bias
+            here = [
+                (row, col, column) for (layer, row, col), column in chosen.items() if layer == k
+            ]
+            if here:
+                if z.ndim == 2:
+                    z = np.broadcast_to(z, (count, *z.shape))
+                    activations = np.broadcast_to(activations, (count, *activations.shape))
+                z = z.copy()
+                for row, col, column in here:
+                    # changing one weight by d changes its node's weighted sum by
+                    # d x the value feeding it (1 for a bias)
+                    old = bias[row] if col is None else weights[row, col]
+                    change = flat[:, column] - old
+                    feeding = 1.0 if col is None else activations[:, :, col]
+                    z[:, :, row] += change[:, None] * feeding
             activations = ACTIVATIONS[name][0](z)
+        if activations.ndim == 2:  # no position at all: the same loss for every setting
+            activations = np.broadcast_to(activations, (count, *activations.shape))
         losses = self.reduce(self.squared_errors(activations, targets[None]))
         return losses.reshape(grid_shape)
 

@@ -7,7 +7,7 @@ Labels never overlap and every label is plainly on its edge.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 BRAILLE_BASE = 0x2800
 # dot (column, row) inside a braille cell -> bit
@@ -59,17 +59,26 @@ class NetworkLayout:
     edges: dict[str, Segment]
 
 
-def choose_sizes(layers: list[tuple[str, ...]], biases: list[bool], width: int) -> Sizes:
-    """The roomiest sizes whose columns fit `width`; labels off for many ports."""
+def choose_sizes(layers: list[tuple[str, ...]], biases: list[bool], width: int,
+                 roomy: bool = True) -> Sizes:
+    """The roomiest sizes whose columns fit `width`; labels off for many ports.
+
+    Nodes widen to show their whole names (up to 20 cells) when that still fits.
+    """
     most_ports = max(
         (len(layers[k - 1]) + biases[k - 1] for k in range(1, len(layers))), default=0
     )
     if most_ports > 8:
-        return DENSE
-    for sizes in (NORMAL, COMPACT):
-        if layout_width(len(layers), sizes) <= width:
-            return sizes
-    return COMPACT
+        choices = [DENSE]
+    else:
+        choices = [NORMAL, COMPACT] if roomy else [COMPACT]
+    longest = max(len(name) for names in layers for name in names)
+    for sizes in choices:
+        named = replace(sizes, node_width=min(max(sizes.node_width, longest + 4), 20))
+        for candidate in (named, sizes):
+            if layout_width(len(layers), candidate) <= width:
+                return candidate
+    return choices[-1]
 
 
 def layout_width(columns: int, sizes: Sizes) -> int:

@@ -51,7 +51,9 @@ FULL_RUN = 1000  # runs with at most this many updates use the whole run for win
 SEARCH_REACH = 3.0
 MARGIN = 0.25
 TANGENT_SHARE = 0.15  # the tangent spans this share of the window on each side
+TANGENT_SLACK = 0.05  # the plot shows this share of the curve's height below it
 MAX_HISTORY = 2000  # longer loss histories are thinned to this many points
+GRID_WORK = 2_000_000  # a landscape costs at most about this many node values
 
 
 # -- names and positions -------------------------------------------------------------
@@ -153,7 +155,7 @@ def _extent(trace: Trace, names: list[str], number: int) -> np.ndarray:
 # -- the pictures --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class LossHistory:
     iterations: np.ndarray  # 1-based iteration numbers whose loss is known by now
     losses: np.ndarray  # batch loss before each of those updates
@@ -161,7 +163,7 @@ class LossHistory:
     updates: int  # all the run's updates: the x axis spans 1..updates
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class LossCurve:
     name: str
     ws: np.ndarray
@@ -176,7 +178,7 @@ class LossCurve:
     learning_rate: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class LossGrid:
     names: tuple[str, str]
     wa: np.ndarray  # across (x)
@@ -266,19 +268,43 @@ def loss_curve(trace: Trace, index: int, name: str, points: int = 101) -> LossCu
     if slope is not None:
         tangent = _tangent(w, loss, slope, ws, losses)
         next_loss = float(_losses(trace, record, [position], np.array([[next_w]]))[0])
-    return LossCurve(
-        name, ws, losses, w, loss, slope, tangent, next_w, next_loss, minimum, rate
-    )
+    return LossCurve(name, ws, losses, w, loss, slope, tangent, next_w, next_loss, minimum, rate)
 
 
 def _tangent(w, loss, slope, ws, losses):
-    """A short piece of the tangent at (w, loss), kept within the curve's height."""
+    """A piece of the tangent at (w, loss): TANGENT_SHARE of the window on each side,
+    shortened so that it stays between the curve's highest loss and a little
+    (TANGENT_SLACK of the curve's height) below its lowest."""
     reach = TANGENT_SHARE * float(ws[-1] - ws[0])
     finite = losses[np.isfinite(losses)]
-    rise = float(finite.max() - finite.min()) if finite.size else 1.0
-    if slope != 0 and rise > 0:
-        reach = min(reach, 0.4 * rise / abs(slope))
-    return (w - reach, loss - slope * reach), (w + reach, loss + slope * reach)
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (loss, loss)
+    left = right = reach
+    if slope != 0:
+        slack = TANGENT_SLACK * (high - low)
+        room_up, room_down = max(high - loss, 0.0), max(loss - low + slack, 0.0)
+        # going right the tangent climbs for a positive slope, falls for a negative one
+        right = min(reach, (room_up if slope > 0 else room_down) / abs(slope))
+        left = min(reach, (room_down if slope > 0 else room_up) / abs(slope))
+    return (w - left, loss - slope * left), (w + right, loss + slope * right)
+
+
+def affordable_size(
+    trace: Trace, index: int, names: list[str], across: int, up: int
+) -> tuple[int, int]:
+    """(across, up) scaled down, keeping its shape, so that the grid at step `index`
+    costs at most about GRID_WORK node values: settings x batch points x nodes from
+    the first chosen weight's layer on. Small networks get every pixel; big ones a
+    coarser map."""
+    number, _ = trace.iteration_of(index)
+    points = len(trace.batch_of(number))
+    first = min(trace.position(n)[0] for n in names)
+    nodes = sum(len(layer.nodes) for layer in trace.scenario.layers[first:])
+    per_setting = max(1, points * nodes)
+    settings = max(GRID_WORK // per_setting, 16)
+    if across * up <= settings:
+        return across, up
+    scale = math.sqrt(settings / (across * up))
+    return max(4, int(across * scale)), max(4, int(up * scale))
 
 
 def loss_grid(

@@ -15,7 +15,7 @@ from tui_backprop.app.widgets.explanation_panel import ExplanationPanel
 from tui_backprop.app.widgets.lesson_header import LessonHeader
 from tui_backprop.app.widgets.network_view import NetworkView
 from tui_backprop.app.widgets.plot_panel import WIDE_SHARE, PlotPanel
-from tui_backprop.layout import COMPACT, choose_sizes
+from tui_backprop.layout import choose_sizes
 from tui_backprop.scenario import Scenario
 from tui_backprop.trace import Trace
 from tui_backprop.view import StepView, build_view, element_details
@@ -75,6 +75,7 @@ class LessonScreen(LectureToolsScreen):
         self.timer = None
         self.playing = False
         self._sizes = None
+        self._enabled: tuple[bool, ...] = ()
         self._layers = [scenario.inputs] + [layer.nodes for layer in scenario.layers]
         self._biases = [layer.bias is not None for layer in scenario.layers]
 
@@ -115,9 +116,8 @@ class LessonScreen(LectureToolsScreen):
             f"The terminal is {width}×{height}; this lesson needs at least "
             f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window or reduce the font size."
         )
-        sizes = choose_sizes(self._layers, self._biases, width - 2 - self._plot_columns(width))
-        if height < 30 and sizes.show_labels:
-            sizes = COMPACT
+        sizes = choose_sizes(self._layers, self._biases, width - 2 - self._plot_columns(width),
+                             roomy=height >= 30)
         if sizes != self._sizes:
             self._sizes = sizes
             self.run_worker(self._rebuild_network(sizes), group="network", exclusive=True)
@@ -133,7 +133,7 @@ class LessonScreen(LectureToolsScreen):
     def decimals(self) -> int:
         if self.chosen_decimals is not None:
             return self.chosen_decimals
-        return 3 if self._sizes is COMPACT else 4
+        return 3 if self._sizes.show_labels and self._sizes.content_lines < 3 else 4
 
     # -- rendering --------------------------------------------------------------
 
@@ -163,7 +163,11 @@ class LessonScreen(LectureToolsScreen):
             else:
                 edges.pulse = 1.0
         self._show_plots(view)
-        self.refresh_bindings()
+        # Only when what the keys can do has changed: a footer redraw every step flickers.
+        enabled = (self.index == 0, self.index == len(self.trace) - 1, self.details is None)
+        if enabled != self._enabled:
+            self._enabled = enabled
+            self.refresh_bindings()
 
     def go(self, index: int) -> None:
         index = max(0, min(index, len(self.trace) - 1))
@@ -285,7 +289,10 @@ class LessonScreen(LectureToolsScreen):
         return width * WIDE_SHARE // 100
 
     def _plot_action_ok(self, action: str) -> bool | None:
-        panel = self.query_one(PlotPanel)
+        panels = self.query(PlotPanel)
+        if not panels:
+            return None
+        panel = panels.first()
         if action == "next_plot_weight":
             return True if panel.names else None
         if action == "next_plot_weight_b":

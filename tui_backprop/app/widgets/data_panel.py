@@ -10,8 +10,10 @@ from tui_backprop.view import StepView
 
 
 class DataPanel(Static):
+    _shape: tuple = ()
+
     def show(self, view: StepView, inputs: tuple[str, ...], has_targets: bool) -> None:
-        table = Table(box=None, padding=(0, 1), show_edge=False, expand=False)
+        table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
         table.add_column("", no_wrap=True)
         table.add_column("point", justify="right")
         for name in inputs:
@@ -34,4 +36,6 @@ class DataPanel(Static):
             caption = Text(f"total squared error {total}   loss {loss}", style="bold")
             table.caption = caption
             table.caption_justify = "left"
-        self.update(table)
+        shape = (len(view.rows), view.hidden_rows > 0, has_targets)
+        self.update(table, layout=shape != self._shape)  # same rows: same size
+        self._shape = shape

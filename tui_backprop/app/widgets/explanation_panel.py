@@ -11,6 +11,8 @@ from tui_backprop.view import StepView
 class ExplanationPanel(Static):
     """The current step; or, after a click, everything known about one element."""
 
+    _height = -1
+
     def show(
         self,
         view: StepView,
@@ -28,4 +30,7 @@ class ExplanationPanel(Static):
             element, formulas = details
             lines.append(Content.styled(f"{element}: its formulas so far", "bold $text-accent"))
             lines.extend(Content(f"   {line}") for line in formulas or ["(nothing computed yet)"])
-        self.update(Content("\n").join(lines))
+        content = Content("\n").join(lines)
+        height = content.get_height(self.styles, self.content_size.width or 80)
+        self.update(content, layout=height != self._height)  # relayout only for a new height
+        self._height = height

@@ -9,6 +9,7 @@ from tui_backprop.view import StepView
 
 
 class LessonHeader(Static):
+    _lines = 0
     def show(self, view: StepView, departed: str = "", playing: bool = False) -> None:
         parts = [Content.styled(view.title, "bold"), Content(" · "), Content(view.header())]
         if playing:
@@ -18,4 +19,7 @@ class LessonHeader(Static):
             parts.append(Content.styled(f"\n✎ {departed}", "$text-warning"))
         if view.warning:
             parts.append(Content.styled(f"\n⚠ {view.warning}", "bold $text-error"))
-        self.update(Content.assemble(*parts))
+        content = Content.assemble(*parts)
+        lines = 1 + bool(departed) + bool(view.warning)
+        self.update(content, layout=lines != self._lines)  # relayout only for a new height
+        self._lines = lines

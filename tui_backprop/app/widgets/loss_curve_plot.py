@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual_plot import HiResMode, PlotWidget
 
-from tui_backprop.plots import LossCurve
+from tui_backprop.plots import TANGENT_SLACK, LossCurve
 
 
 class LossCurvePlot(PlotWidget, can_focus=False):
@@ -33,9 +33,11 @@ class LossCurvePlot(PlotWidget, can_focus=False):
 
     def show(self, curve: LossCurve, tangent: bool, step: bool) -> None:
         """tangent: the slope is known; step: the weight's update has been shown."""
-        self.curve = curve
-        self.show_tangent = tangent and curve.tangent is not None
-        self.show_step = step and curve.next_w is not None
+        tangent = tangent and curve.tangent is not None
+        step = step and curve.next_w is not None
+        if curve is self.curve and (tangent, step) == (self.show_tangent, self.show_step):
+            return  # the same picture (a step within the same iteration)
+        self.curve, self.show_tangent, self.show_step = curve, tangent, step
         self.draw()
 
     def notify_style_update(self) -> None:
@@ -52,19 +54,22 @@ class LossCurvePlot(PlotWidget, can_focus=False):
             return
         self.clear()
         low, high = float(curve.losses.min()), float(curve.losses.max())
-        pad = 0.05 * (high - low) or 1.0
+        pad = TANGENT_SLACK * (high - low) or 1.0
         self.set_xlimits(float(curve.ws[0]), float(curve.ws[-1]))
         self.set_ylimits(low - pad, high + pad)
         self.set_ylabel("loss")
         self.set_xlabel(f"weight {curve.name}")
-        self.plot(curve.ws, curve.losses, line_style=self._style("curve"),
-                  hires_mode=HiResMode.BRAILLE)
+        self.plot(
+            curve.ws, curve.losses, line_style=self._style("curve"), hires_mode=HiResMode.BRAILLE
+        )
         if self.show_tangent:
             (x0, y0), (x1, y1) = curve.tangent
-            self.plot([x0, x1], [y0, y1], line_style=self._style("tangent"),
-                      hires_mode=HiResMode.BRAILLE)
+            self.plot(
+                [x0, x1], [y0, y1], line_style=self._style("tangent"), hires_mode=HiResMode.BRAILLE
+            )
         if self.show_step:
             arrow = "▶" if curve.next_w > curve.w else "◀"
-            self.scatter([curve.next_w], [curve.next_loss], marker=arrow,
-                         marker_style=self._style("next"))
+            self.scatter(
+                [curve.next_w], [curve.next_loss], marker=arrow, marker_style=self._style("next")
+            )
         self.scatter([curve.w], [curve.loss], marker="●", marker_style=self._style("point"))

@@ -16,7 +16,28 @@ MAX_BOUNDARY_SHARE = 6  # at most one epoch line every this many columns
 
 
 class PowerLabels(NumericAxisFormatter):
-    """Ticks on log10(loss), labelled with the loss itself (0.01, 1, 100)."""
+    """Ticks on log10(loss) at round losses, labelled with the loss itself: the powers
+    of 10 (0.01, 0.1, 1, 10) when there are at least three of them, else 1, 2, 5 x 10^k,
+    else 1, 1.5, 2, 3, 5, 7 x 10^k; the plain numeric ticks for a very narrow range."""
+
+    TIERS = ((1,), (1, 2, 5), (1, 1.5, 2, 3, 5, 7))
+
+    def get_ticks(self, min_: float, max_: float, max_ticks: int = 8) -> list[float]:
+        if not (np.isfinite(min_) and np.isfinite(max_)) or max_ - min_ > 60:
+            return super().get_ticks(min_, max_, max_ticks)
+        powers = range(int(np.floor(min_)), int(np.ceil(max_)) + 1)
+        best: list[float] = []
+        for multiples in self.TIERS:
+            ticks = [k + float(np.log10(m)) for k in powers for m in multiples]
+            ticks = [t for t in ticks if min_ <= t <= max_]
+            if len(ticks) >= 2:
+                best = ticks
+            if len(ticks) >= 3:
+                break
+        if len(best) < 2:
+            return super().get_ticks(min_, max_, max_ticks)
+        every = -(-len(best) // max_ticks)
+        return best[::every]
 
     def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
         return [fmt(10.0**t, 3) for t in ticks]
@@ -41,9 +62,18 @@ class LossHistoryPlot(PlotWidget, can_focus=False):
         self.draw()
 
     def show(self, history: LossHistory, log_scale: bool) -> None:
+        old = self.history
+        same = (
+            old is not None
+            and log_scale == self.log_scale
+            and len(old.iterations) == len(history.iterations)
+            and old.updates == history.updates
+            and np.array_equal(old.losses, history.losses)
+        )
         self.history = history
         self.log_scale = log_scale
-        self.draw()
+        if not same:  # within an iteration the history only changes at its loss step
+            self.draw()
 
     def on_resize(self) -> None:
         if self.history is not None and len(self.history.epoch_boundaries):

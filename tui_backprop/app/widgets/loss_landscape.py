@@ -86,8 +86,11 @@ class LossLandscape(Widget, can_focus=False):
         self._built_for: tuple | None = None
 
     def show(self, grid: LossGrid, show_next: bool) -> None:
+        show_next = show_next and grid.next is not None
+        if grid is self.grid and show_next == self.show_next:
+            return  # the same picture (a step within the same iteration)
         self.grid = grid
-        self.show_next = show_next and grid.next is not None
+        self.show_next = show_next
         self._built_for = None
         self.refresh()
 

@@ -36,7 +36,7 @@ class NodeBox(Static):
         self.set_class(view.value is None, "-unknown")
         value = view.value if view.value is not None else "·"
         if self.layer_index == 0:
-            self.update(Content.assemble("= ", signed(value, view.sign)))
+            self.update(Content.assemble("= ", signed(value, view.sign)), layout=False)
             return
         lines = []
         if not self.compact:
@@ -47,7 +47,7 @@ class NodeBox(Static):
             lines.append(Content.assemble("∂ ", signed(view.slope, view.slope_sign)))
         else:
             lines.append(Content("∂ ·"))
-        self.update(Content("\n").join(lines))
+        self.update(Content("\n").join(lines), layout=False)  # fixed size: no relayout
 
     def on_click(self) -> None:
         from tui_backprop.app.messages import ElementClicked

@@ -42,7 +42,7 @@ class WeightLabel(Static):
         if fill > 0 and not prefix:
             arrow = Content.styled("─" * (fill - 1) + "▸", "$foreground-muted")
             text = Content.assemble(text, " ", arrow)
-        self.update(text)
+        self.update(text, layout=False)  # fixed size: no relayout
 
     def on_click(self) -> None:
         from tui_backprop.app.messages import ElementClicked
