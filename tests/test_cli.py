@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from slide_networks import BACKPROP_RELU
 
 import tui_backprop
 from tui_backprop.scenario import load_scenario
@@ -55,28 +56,6 @@ targets = [1, 0, 2]
 learning_rate = 0.1
 batch_size = 2
 epochs = 2
-"""
-
-BACKPROP_RELU = """\
-title = "Backpropagation with ReLU"
-[network]
-inputs = ["x1", "x2"]
-[[network.layers]]
-nodes = ["a1", "a2"]
-activation = "relu"
-weights = [[2, -2], [4, -1]]
-[[network.layers]]
-nodes = ["b1", "b2"]
-activation = "relu"
-weights = [[0, 1], [2, 3]]
-[[network.layers]]
-nodes = ["out"]
-weights = [[1, 2]]
-[data]
-inputs = [[0.5, 1]]
-targets = [4]
-[training]
-learning_rate = 0.01
 """
 
 

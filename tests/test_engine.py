@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from slide_networks import BACKPROP_RELU, SINGLE_WEIGHT
 
 from tui_backprop.engine import ACTIVATIONS, Network, Params, batch_order, batches, train
 from tui_backprop.scenario import LOSSES, Scenario, parse_scenario
@@ -51,21 +52,6 @@ def chapter_1(hidden="identity", w_out="2, -1", targets=""):
     return scenario(CHAPTER_1.format(hidden=hidden, w_out=w_out, targets=targets))
 
 
-SINGLE_WEIGHT = """\
-title = "single weight"
-[network]
-inputs = ["x"]
-[[network.layers]]
-nodes = ["prediction"]
-weights = [[2]]
-[data]
-inputs = [[3]]
-targets = [10]
-[training]
-learning_rate = 0.01
-epochs = {epochs}
-"""
-
 TWO_INPUTS = """\
 title = "two inputs"
 [network]
@@ -81,28 +67,6 @@ learning_rate = 0.01
 epochs = 2
 """
 
-BACKPROP_RELU = """\
-title = "Backpropagation with ReLU"
-[network]
-inputs = ["x1", "x2"]
-loss = "mse"
-[[network.layers]]
-nodes = ["a1", "a2"]
-activation = "relu"
-weights = [[2, -2], [4, -1]]
-[[network.layers]]
-nodes = ["b1", "b2"]
-activation = "relu"
-weights = [[0, 1], [2, 3]]
-[[network.layers]]
-nodes = ["out"]
-weights = [[1, 2]]
-[data]
-inputs = [[0.5, 1]]
-targets = [4]
-[training]
-learning_rate = 0.01
-"""
 
 SQUARED_ERROR = """\
 title = "squared error"

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from slide_networks import BACKPROP_RELU, SINGLE_WEIGHT
 
 from tui_backprop.engine import Network, batches, train
 from tui_backprop.scenario import Scenario, parse_scenario
@@ -49,42 +50,6 @@ shuffle = true
 seed = 5
 """
 
-BACKPROP_RELU = """\
-title = "Backpropagation with ReLU"
-[network]
-inputs = ["x1", "x2"]
-[[network.layers]]
-nodes = ["a1", "a2"]
-activation = "relu"
-weights = [[2, -2], [4, -1]]
-[[network.layers]]
-nodes = ["b1", "b2"]
-activation = "relu"
-weights = [[0, 1], [2, 3]]
-[[network.layers]]
-nodes = ["out"]
-weights = [[1, 2]]
-[data]
-inputs = [[0.5, 1]]
-targets = [4]
-[training]
-learning_rate = 0.01
-"""
-
-SINGLE_WEIGHT = """\
-title = "single weight"
-[network]
-inputs = ["x"]
-[[network.layers]]
-nodes = ["prediction"]
-weights = [[2]]
-[data]
-inputs = [[3]]
-targets = [10]
-[training]
-learning_rate = 0.01
-epochs = EPOCHS
-"""
 
 FORWARD_ONLY = """\
 title = "forward propagation"
@@ -112,7 +77,7 @@ def sgd7_steps(sgd7):
 
 
 def single_weight(epochs: int) -> Scenario:
-    return scenario(SINGLE_WEIGHT.replace("EPOCHS", str(epochs)))
+    return scenario(SINGLE_WEIGHT.format(epochs=epochs))
 
 
 def by_iteration(steps):
@@ -543,7 +508,7 @@ def test_revealed_at_points_to_the_step_that_shows_it(sgd7):
 
 def test_a_diverging_run_is_traced_without_crashing():
     # learning rate 1: e_(n+1) = (1 - 18) e_n, so |error| passes 1e154 at iteration 126
-    s = scenario(SINGLE_WEIGHT.replace("EPOCHS", "130").replace("0.01", "1"))
+    s = scenario(SINGLE_WEIGHT.format(epochs=130).replace("0.01", "1"))
     steps = list(Trace(s))
     errors = [x for x in steps if x.kind == "error"]
     assert errors[0].numbers["error"] == -4
