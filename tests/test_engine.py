@@ -475,7 +475,10 @@ def test_node_slopes_of_the_output_layer_are_scaled_errors(case):
     )
     for k, w in enumerate(params.weights):
         assert backward.weight_slopes[k].shape == w.shape
-        assert backward.bias_slopes[k].shape == (w.shape[0],)
+        if params.biases[k] is None:  # no bias, no slope for it
+            assert backward.bias_slopes[k] is None
+        else:
+            assert backward.bias_slopes[k].shape == (w.shape[0],)
         assert backward.node_slopes[k].shape == (points, w.shape[0])
 
 

@@ -58,7 +58,7 @@ class Backward:
     node_slopes: list[Array]  # per layer: slope of loss w.r.t. each node's value, per point
     activation_slopes: list[Array]  # per layer: slope of the activation at each node, per point
     weight_slopes: list[Array]  # per layer: like the weights
-    bias_slopes: list[Array]  # per layer: one per node
+    bias_slopes: list[Array | None]  # per layer with a bias: one per node
 
 
 class Network:
@@ -133,7 +133,7 @@ class Network:
         node_slopes: list[Array] = [np.empty(0)] * layers
         activation_slopes: list[Array] = [np.empty(0)] * layers
         weight_slopes: list[Array] = [np.empty(0)] * layers
-        bias_slopes: list[Array] = [np.empty(0)] * layers
+        bias_slopes: list[Array | None] = [None] * layers
         for k in reversed(range(layers)):
             activation_slope = ACTIVATIONS[self.activations[k]][1](forward.pre_activations[k])
             feeding_values = forward.values[k]
@@ -143,7 +143,8 @@ class Network:
             # summed over the batch's points:
             delta = node_slope * activation_slope
             weight_slopes[k] = delta.T @ feeding_values
-            bias_slopes[k] = delta.sum(axis=0)
+            if params.biases[k] is not None:  # a bias: a weight fed by a constant 1
+                bias_slopes[k] = delta.sum(axis=0)
             node_slopes[k] = node_slope
             activation_slopes[k] = activation_slope
             # a node's slope is the sum over the weights leaving it

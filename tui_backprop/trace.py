@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,6 +132,8 @@ class Trace:
         self.updates = scenario.iterations
         self.iterations = self.updates + 1 if scenario.has_targets else 1
         self._layer_nodes = [scenario.inputs] + [layer.nodes for layer in scenario.layers]
+        self._batches_per_epoch = scenario.batches_per_epoch if scenario.has_targets else 1
+        self._epoch_data: tuple[int, list] = (0, [])  # one epoch's batches, sliced once
         size = scenario.batch_size if scenario.has_targets else scenario.points
         self._batch_size = size
         self._last_batch = scenario.points - size * (self.batches_per_epoch - 1)
@@ -212,7 +214,7 @@ class Trace:
 
     @property
     def batches_per_epoch(self) -> int:
-        return self.scenario.batches_per_epoch if self.scenario.has_targets else 1
+        return self._batches_per_epoch
 
     def steps_in_iteration(self, batch_size: int, final: bool) -> int:
         forward = 1 + sum(
@@ -269,8 +271,7 @@ class Trace:
     def batch_of(self, iteration: int) -> np.ndarray:
         if not self.scenario.has_targets or iteration > self.updates:
             return np.arange(self.scenario.points)
-        epoch = self.epoch_of(iteration)
-        return batches(self.scenario, epoch)[(iteration - 1) % self.batches_per_epoch]
+        return self._batch_data(iteration)[0]
 
     # -- steps --------------------------------------------------------------------
 
@@ -292,20 +293,33 @@ class Trace:
                 return previous.new_params  # stepping in order: no replay
         start = max(k for k in self._checkpoints if k <= iteration)
         params = self._checkpoints[start]
-        for number in range(start, iteration):
-            batch = self.batch_of(number)
-            inputs, targets = self.scenario.data_inputs[batch], self.scenario.targets[batch]
-            with np.errstate(all="ignore"):
-                forward = self.network.forward(params, inputs)
-                backward = self.network.backward(params, forward, targets)
-                self._losses[number - 1] = self.network.reduce(
-                    self.network.squared_errors(forward.values[-1], targets)
-                )
-                params = self.network.update(params, backward, self.learning_rate(number))
-            self._losses_known = max(self._losses_known, number)
-            if (number + 1) % self._checkpoint_every == 0:
-                self._checkpoints[number + 1] = params
+        network, losses, every = self.network, self._losses, self._checkpoint_every
+        with np.errstate(all="ignore"):
+            for number in range(start, iteration):
+                _, inputs, targets = self._batch_data(number)
+                forward = network.forward(params, inputs)
+                backward = network.backward(params, forward, targets)
+                errors = forward.values[-1] - targets
+                losses[number - 1] = network.reduce((errors * errors).sum(axis=-1))
+                params = network.update(params, backward, self.learning_rate(number))
+                if (number + 1) % every == 0:
+                    self._checkpoints[number + 1] = params
+        self._losses_known = max(self._losses_known, iteration - 1)
         return params
+
+    def _batch_data(self, iteration: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(point indices, inputs, targets) of an iteration's batch; sliced once an epoch."""
+        epoch = (iteration - 1) // self._batches_per_epoch + 1 if self.scenario.shuffle else 1
+        if self._epoch_data[0] != epoch:  # unshuffled, every epoch is the same
+            scenario = self.scenario
+            self._epoch_data = (
+                epoch,
+                [
+                    (batch, scenario.data_inputs[batch], scenario.targets[batch])
+                    for batch in batches(scenario, epoch)
+                ],
+            )
+        return self._epoch_data[1][(iteration - 1) % self._batches_per_epoch]
 
     def walk_params(self, params: Params, first: int, last: int) -> Iterator[Params]:
         """From the weights at the start of `first`: those at the start of first + 1 ..
@@ -466,13 +480,24 @@ class _StepWriter:
                 for j, node in enumerate(layer.nodes):
                     z = clean_zero(record.forward.pre_activations[k][row, j])
                     value = clean_zero(values[k + 1][row, j])
-                    terms = [
-                        f"{self.ff(values[k][row, i])} × {self.ff(weights[j, i])}"
-                        for i in range(len(names[k]))
-                    ]
-                    if bias is not None:
-                        terms.append(self.ff(bias[j]))
-                    weighted = f"{_join_sum(terms)} = {self.f(z)}"
+                    feeding = len(names[k])
+
+                    def term(
+                        i,
+                        k=k,
+                        j=j,
+                        row=row,
+                        weights=weights,
+                        bias=bias,
+                        feeding=feeding,
+                        values=values,
+                    ):
+                        if i == feeding:
+                            return self.ff(bias[j])
+                        return f"{self.ff(values[k][row, i])} × {self.ff(weights[j, i])}"
+
+                    terms = _sum_text(feeding + (bias is not None), term)
+                    weighted = f"{terms} = {self.f(z)}"
                     if layer.activation == "identity":
                         self.add(
                             "forward",
@@ -536,8 +561,8 @@ class _StepWriter:
         total = clean_zero(squared.sum())
         loss = clean_zero(record.loss)
         count = len(record.batch)
-        terms = [self.f(s) for s in squared]
-        summed = f"{_join_sum(terms)} = {self.f(total)}" if count > 1 else self.f(total)
+        terms = _sum_text(count, lambda i: self.f(squared[i]))
+        summed = f"{terms} = {self.f(total)}" if count > 1 else self.f(total)
         if scenario.loss == "mse":
             text = f"mean squared error = {self.f(total)} / {count} = {self.f(loss)}"
         elif scenario.loss == "half_sse":
@@ -630,20 +655,22 @@ class _StepWriter:
             return f"2 × error = 2 × {self.ff(error)}"
         backward = record.backward
         weights = record.params.weights[k + 1]
-        terms = [
-            f"{self.ff(weights[m, j])} × {self.ff(backward.node_slopes[k + 1][row, m])} × "
-            f"{self.ff(backward.activation_slopes[k + 1][row, m])}"
-            for m in range(weights.shape[0])
-        ]
-        return _join_sum(terms)
+        return _sum_text(
+            weights.shape[0],
+            lambda m: (
+                f"{self.ff(weights[m, j])} × {self.ff(backward.node_slopes[k + 1][row, m])}"
+                f" × {self.ff(backward.activation_slopes[k + 1][row, m])}"
+            ),
+        )
 
     def product_sum(self, factors: list[dict[str, float]]) -> str:
-        terms = [
-            f"{self.ff(f['loss_slope'])} × {self.ff(f['node_value'])} × "
-            f"{self.ff(f['activation_slope'])}"
-            for f in factors
-        ]
-        return _join_sum(terms)
+        return _sum_text(
+            len(factors),
+            lambda i: (
+                f"{self.ff(factors[i]['loss_slope'])} × {self.ff(factors[i]['node_value'])}"
+                f" × {self.ff(factors[i]['activation_slope'])}"
+            ),
+        )
 
     # -- update ----------------------------------------------------------------
 
@@ -695,7 +722,10 @@ class _StepWriter:
         )
 
 
-def _join_sum(terms: list[str]) -> str:
-    if len(terms) > MAX_TERMS:
-        terms = [*terms[: MAX_TERMS - 1], "…", terms[-1]]
-    return " + ".join(terms)
+def _sum_text(count: int, term: Callable[[int], str]) -> str:
+    """t0 + t1 + ... ; past MAX_TERMS terms, the first few, "…", and the last.
+
+    Only the terms shown are formatted: a 16-term sum costs 6 terms' work.
+    """
+    shown = range(count) if count <= MAX_TERMS else [*range(MAX_TERMS - 1), None, count - 1]
+    return " + ".join("…" if i is None else term(i) for i in shown)
