@@ -52,6 +52,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList
 
 from tui_backprop.app.app import BackpropApp
+from tui_backprop.app.screens.goto import GoToScreen
 from tui_backprop.app.screens.lesson import LessonScreen
 from tui_backprop.app.widgets.lesson_header import LessonHeader
 from tui_backprop.app.widgets.node_box import NodeBox
@@ -68,9 +69,10 @@ SMALLEST, LARGEST = (40, 12), (250, 80)
 RESIZE_CHANCE = 0.02  # per action
 CLICK_CHANCE = 0.03
 CHECK_SCREEN_CHANCE = 0.5  # per catch-up pause
+PROMPT_CHECK_CHANCE = 0.1  # per key: wait for it and answer any prompt it opened
 SKIPPED_KEYS = {"q"}  # quits the app
 WORDS = ("forward", "loss", "backward", "update", "final", "end", "iteration:", "epoch:",
-         "x1", "hidden", "", " ", "-1", "0", "1e308", "nan", "inf", "½", "é", "🙂")
+         "x1", "hidden", "", " ", "-1", "0", "3.5", "1e308", "½", "é", "🙂")
 
 
 def lesson_bindings() -> list[Binding]:
@@ -213,8 +215,14 @@ class Fuzzer:
                 return
             if screen.query(Input):
                 text = self.prompt_text(screen)
+                clear = self.rng.random() < 0.7  # else type after what is there
                 finish = self.rng.choice(["enter", "enter", "escape"])
-                self.log.append(f"prompt {type(screen).__name__}: type {text!r}, {finish}")
+                self.log.append(f"prompt {type(screen).__name__}: "
+                                f"{'clear, ' if clear else ''}type {text!r}, {finish}")
+                if clear:  # keys bound in the Input run after typed characters that
+                    post_key(self.pilot, "home")  # follow them closely: wait for these
+                    post_key(self.pilot, "ctrl+k")
+                    await self.pilot.pause()
                 post_text(self.pilot, text)
                 post_key(self.pilot, finish)
             elif screen.query(OptionList):
@@ -229,16 +237,20 @@ class Fuzzer:
             await self.pilot.pause()
 
     def prompt_text(self, screen: Screen) -> str:
-        rng, total = self.rng, len(self.lesson.trace)
+        rng, trace = self.rng, self.lesson.trace
+        if not isinstance(screen, GoToScreen):  # a number: a weight, a learning rate
+            return rng.choice([
+                f"{rng.uniform(-5, 5):.3g}", f"{rng.uniform(0, 1):.2g}", str(rng.randint(-9, 9)),
+                rng.choice(["1e300", "-1e300", "1e-320", "0", "-0", "0,5", "−2", "abc", "1/2",
+                            "nan", "inf", "", " "]),
+            ])
         choices = [
-            str(rng.randint(1, total)),
-            str(rng.choice([0, total, total + 1, 10**20])),
+            str(rng.randint(1, len(trace))),
+            str(rng.choice([0, len(trace), len(trace) + 1, 10**20])),
             rng.choice(WORDS),
-            f"iteration:{rng.randint(0, self.lesson.trace.iterations + 1)}",
+            f"iteration:{rng.randint(0, trace.iterations + 1)}",
             f"iteration:{rng.randint(1, 3)}:{rng.choice(['forward', 'backward', 'loss', 'x'])}",
             f"epoch:{rng.randint(0, self.lesson.scenario.epochs + 1)}",
-            f"{rng.uniform(-5, 5):.3g}",
-            rng.choice(["1e300", "-1e300", "0", "0,5", "−2", "1e-320", "abc", "1/2"]),
         ]
         choices += [b.name for b in self.lesson.scenario.bookmarks]
         return rng.choice(choices)
@@ -282,7 +294,10 @@ class Fuzzer:
             post_key(self.pilot, key)
             self.keys += 1
             self.check_index(f"key {key}")
-            if key == "g":  # the go-to prompt: a selector or digits, then enter or escape
+            # "g" opens the go-to prompt: a selector or digits, then enter or escape; any
+            # other key may open a prompt too (a weight, the learning rate, bookmarks),
+            # so now and then let the app catch up and answer whatever is open.
+            if key == "g" or rng.random() < PROMPT_CHECK_CHANCE:
                 await self.pilot.pause()
                 await self.answer_prompts()
             next_pause -= 1
@@ -385,5 +400,34 @@ async def test_overflow_shows_inf_or_nan_with_a_warning(tmp_path: Path):
             shown = screen_text(screen.view)
     assert "⚠" in header, header
     assert "inf" in shown or "nan" in shown, shown
+    runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert not runtime, [f"{w.filename}:{w.lineno}: {w.message}" for w in runtime]
+
+
+def key_for(action: str) -> str | None:
+    for binding in lesson_bindings():
+        if binding.action == action:
+            return binding.key.split(",")[0].strip()
+    return None
+
+
+async def test_overflow_in_every_plot(tmp_path: Path):
+    """At the end of a diverged run each plot mode is drawn without raising or warning."""
+    cycle = key_for("cycle_plot")
+    if cycle is None:
+        pytest.skip("no plots in this version")
+    extras = [k for k in map(key_for, ("next_plot_weight", "next_plot_weight_b",
+                                       "toggle_log_scale")) if k]
+    path = tmp_path / "diverging.toml"
+    path.write_text(DIVERGING, encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        app = BackpropApp(load_scenario(path))
+        async with app.run_test(size=(160, 45)) as pilot:  # wide: plots beside the network
+            await pilot.press("end")
+            for _ in range(4):  # loss history, loss against a weight, landscape, none
+                await pilot.press(cycle)
+                await pilot.press(*extras)
+                await pilot.pause()
     runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
     assert not runtime, [f"{w.filename}:{w.lineno}: {w.message}" for w in runtime]

@@ -85,7 +85,10 @@ class LessonScreen(LectureToolsScreen):
         yield LessonHeader(id="header")
         with Vertical(id="main"):
             with Container(id="stage"):
-                yield Container(id="network-slot")
+                with Container(id="network-slot"):
+                    # laid out for the size now, so the first frame needs no rebuild
+                    self._sizes = self._sizes_for(self.app.size.width, self.app.size.height)
+                    yield NetworkView(self._layers, self._biases, self._sizes, id="network")
                 yield PlotPanel(self.trace, id="plots")
             with Container(id="side"):
                 with VerticalScroll(id="explanation-scroll", can_focus=False):
@@ -116,11 +119,14 @@ class LessonScreen(LectureToolsScreen):
             f"The terminal is {width}×{height}; this lesson needs at least "
             f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window or reduce the font size."
         )
-        sizes = choose_sizes(self._layers, self._biases, width - 2 - self._plot_columns(width),
-                             roomy=height >= 30)
+        sizes = self._sizes_for(width, height)
         if sizes != self._sizes:
             self._sizes = sizes
             self.run_worker(self._rebuild_network(sizes), group="network", exclusive=True)
+
+    def _sizes_for(self, width: int, height: int):
+        return choose_sizes(self._layers, self._biases, width - 2 - self._plot_columns(width),
+                            roomy=height >= 30)
 
     async def _rebuild_network(self, sizes) -> None:
         """Swap the network view for one laid out for the new size (one at a time)."""

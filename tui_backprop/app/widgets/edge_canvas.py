@@ -36,13 +36,19 @@ class EdgeCanvas(Widget):
         edges = tuple(e for e in edges if e in self._dots)
         if edges == self.active and backward == self.backward:
             return
+        self._forget_rows(self.active + edges)
         self.active = edges
         self.backward = backward
-        self._rows.clear()
         self.refresh()
 
+    def _forget_rows(self, edges: tuple[str, ...]) -> None:
+        """Drop the cached rows these edges cross; every other row stays as it was."""
+        for name in edges:
+            for y in {y // 4 for _, y in self._dots[name]}:
+                self._rows.pop(y, None)
+
     def watch_pulse(self) -> None:
-        self._rows.clear()
+        self._forget_rows(self.active)
         self.refresh()
 
     def _active_cells(self) -> tuple[dict, dict]:

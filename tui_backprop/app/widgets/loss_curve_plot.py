@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from textual_plot import HiResMode, PlotWidget
 
 from tui_backprop.plots import TANGENT_SLACK, LossCurve
@@ -53,23 +54,36 @@ class LossCurvePlot(PlotWidget, can_focus=False):
         if curve is None or not self.is_mounted:
             return
         self.clear()
-        low, high = float(curve.losses.min()), float(curve.losses.max())
+        self.set_ylabel("loss")
+        self.set_xlabel(f"weight {curve.name}")
+        # A diverged run gives inf and nan: draw what is finite, never hand the rest on.
+        shown = np.isfinite(curve.ws) & (np.abs(curve.losses) < MAX_DRAWN)
+        if not shown.any() or not np.isfinite([curve.ws[0], curve.ws[-1]]).all():
+            self.set_xlimits(0.0, 1.0)
+            self.set_ylimits(0.0, 1.0)
+            return
+        ws, losses = curve.ws[shown], curve.losses[shown]
+        low, high = float(losses.min()), float(losses.max())
         pad = TANGENT_SLACK * (high - low) or 1.0
         self.set_xlimits(float(curve.ws[0]), float(curve.ws[-1]))
         self.set_ylimits(low - pad, high + pad)
-        self.set_ylabel("loss")
-        self.set_xlabel(f"weight {curve.name}")
-        self.plot(
-            curve.ws, curve.losses, line_style=self._style("curve"), hires_mode=HiResMode.BRAILLE
-        )
-        if self.show_tangent:
+        self.plot(ws, losses, line_style=self._style("curve"), hires_mode=HiResMode.BRAILLE)
+        if self.show_tangent and _drawable(*curve.tangent[0], *curve.tangent[1]):
             (x0, y0), (x1, y1) = curve.tangent
             self.plot(
                 [x0, x1], [y0, y1], line_style=self._style("tangent"), hires_mode=HiResMode.BRAILLE
             )
-        if self.show_step:
+        if self.show_step and _drawable(curve.next_w, curve.next_loss):
             arrow = "▶" if curve.next_w > curve.w else "◀"
             self.scatter(
                 [curve.next_w], [curve.next_loss], marker=arrow, marker_style=self._style("next")
             )
-        self.scatter([curve.w], [curve.loss], marker="●", marker_style=self._style("point"))
+        if _drawable(curve.w, curve.loss):
+            self.scatter([curve.w], [curve.loss], marker="●", marker_style=self._style("point"))
+
+
+MAX_DRAWN = 1e150  # beyond this, pixel arithmetic overflows; such a loss is off any chart
+
+
+def _drawable(*numbers: float) -> bool:
+    return all(np.isfinite(x) and abs(x) < MAX_DRAWN for x in numbers)

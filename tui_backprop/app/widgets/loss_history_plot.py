@@ -104,7 +104,7 @@ class LossHistoryPlot(PlotWidget, can_focus=False):
         self.set_xlabel("iteration")
         self.set_xlimits(0.5, max(history.updates, 1) + 0.5)
         ys = self.heights()
-        finite = ys[np.isfinite(ys)]
+        finite = ys[np.isfinite(ys) & (np.abs(ys) < 1e150)]
         if finite.size:
             low, high = float(finite.min()), float(finite.max())
             low = low if self.log_scale else min(low, 0.0)
@@ -118,8 +118,9 @@ class LossHistoryPlot(PlotWidget, can_focus=False):
             every = int(np.ceil(len(boundaries) * MAX_BOUNDARY_SHARE / width))
             for x in boundaries[every - 1 :: every]:
                 self.add_v_line(float(x), line_style=self._style("epoch"))
-        if len(ys):
-            xs = history.iterations
+        drawn = np.isfinite(ys) & (np.abs(ys) < 1e150)  # a diverged run: finite part only
+        if drawn.any():
+            xs, ys = history.iterations[drawn], ys[drawn]
             if len(ys) > 1:
                 self.plot(xs, ys, line_style=self._style("line"), hires_mode=HiResMode.BRAILLE)
             self.scatter(xs[-1:], ys[-1:], marker="●", marker_style=self._style("point"))
