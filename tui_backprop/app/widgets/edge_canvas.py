@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.segment import Segment as RichSegment
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -36,20 +37,23 @@ class EdgeCanvas(Widget):
         edges = tuple(e for e in edges if e in self._dots)
         if edges == self.active and backward == self.backward:
             return
-        self._forget_rows(self.active + edges)
+        rows = self._rows_of(self.active + edges)
         self.active = edges
         self.backward = backward
-        self.refresh()
+        self._repaint(rows)
 
-    def _forget_rows(self, edges: tuple[str, ...]) -> None:
-        """Drop the cached rows these edges cross; every other row stays as it was."""
-        for name in edges:
-            for y in {y // 4 for _, y in self._dots[name]}:
-                self._rows.pop(y, None)
+    def _rows_of(self, edges: tuple[str, ...]) -> set[int]:
+        return {y // 4 for name in edges for _, y in self._dots[name]}
+
+    def _repaint(self, rows: set[int]) -> None:
+        """Redraw only the rows these edges cross: the nodes over the rest stay as drawn."""
+        for y in rows:
+            self._rows.pop(y, None)
+        if rows:
+            self.refresh(*(Region(0, y, self.canvas_width, 1) for y in sorted(rows)))
 
     def watch_pulse(self) -> None:
-        self._forget_rows(self.active)
-        self.refresh()
+        self._repaint(self._rows_of(self.active))
 
     def _active_cells(self) -> tuple[dict, dict]:
         lit, head = [], []
