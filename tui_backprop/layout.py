@@ -63,7 +63,7 @@ def choose_sizes(layers: list[tuple[str, ...]], biases: list[bool], width: int,
                  roomy: bool = True) -> Sizes:
     """The roomiest sizes whose columns fit `width`; labels off for many ports.
 
-    Nodes widen to show their whole names (up to 20 cells) when that still fits.
+    Nodes widen to show their whole names (up to 22 cells) when that still fits.
     """
     most_ports = max(
         (len(layers[k - 1]) + biases[k - 1] for k in range(1, len(layers))), default=0
@@ -74,7 +74,7 @@ def choose_sizes(layers: list[tuple[str, ...]], biases: list[bool], width: int,
         choices = [NORMAL, COMPACT] if roomy else [COMPACT]
     longest = max(len(name) for names in layers for name in names)
     for sizes in choices:
-        named = replace(sizes, node_width=min(max(sizes.node_width, longest + 4), 20))
+        named = replace(sizes, node_width=min(max(sizes.node_width, longest + 6), 22))
         for candidate in (named, sizes):
             if layout_width(len(layers), candidate) <= width:
                 return candidate
