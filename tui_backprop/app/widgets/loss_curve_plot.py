@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from textual_plot import HiResMode, PlotWidget
+from textual_plot import HiResMode
 
+from tui_backprop.app.widgets.lesson_plot import LessonPlot
 from tui_backprop.plots import TANGENT_SLACK, LossCurve
 
 
-class LossCurvePlot(PlotWidget, can_focus=False):
+class LossCurvePlot(LessonPlot):
     """Draws a plots.LossCurve; unfocusable, so its pan and zoom keys never take ours."""
 
     COMPONENT_CLASSES = {
@@ -19,18 +20,10 @@ class LossCurvePlot(PlotWidget, can_focus=False):
     }
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(allow_pan_and_zoom=False, **kwargs)
+        super().__init__(**kwargs)
         self.curve: LossCurve | None = None
         self.show_tangent = False
         self.show_step = False
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        # the panel's title names the axes: no rows for axis labels at 80 x 24
-        self.margin_top = 0
-        self.margin_bottom = 1
-        self.margin_left = 8
-        self.draw()
 
     def show(self, curve: LossCurve, tangent: bool, step: bool) -> None:
         """tangent: the slope is known; step: the weight's update has been shown."""

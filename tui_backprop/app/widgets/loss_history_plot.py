@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from textual_plot import HiResMode, PlotWidget
+from textual_plot import HiResMode
 from textual_plot.axis_formatter import NumericAxisFormatter
 
+from tui_backprop.app.widgets.lesson_plot import LessonPlot
 from tui_backprop.numbers import fmt
 from tui_backprop.plots import LossHistory
 
@@ -43,23 +44,15 @@ class PowerLabels(NumericAxisFormatter):
         return [fmt(10.0**t, 3) for t in ticks]
 
 
-class LossHistoryPlot(PlotWidget, can_focus=False):
+class LossHistoryPlot(LessonPlot):
     """Draws a plots.LossHistory; unfocusable, so its pan and zoom keys never take ours."""
 
     COMPONENT_CLASSES = {"loss-history--line", "loss-history--point", "loss-history--epoch"}
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(allow_pan_and_zoom=False, **kwargs)
+        super().__init__(**kwargs)
         self.history: LossHistory | None = None
         self.log_scale = False
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        # the panel's title names the axes: no rows for axis labels at 80 x 24
-        self.margin_top = 0
-        self.margin_bottom = 1
-        self.margin_left = 8
-        self.draw()
 
     def show(self, history: LossHistory, log_scale: bool) -> None:
         old = self.history
