@@ -126,14 +126,24 @@ def first_frame_seconds(argv: list[str], marker: str, timeout: float = 60.0) -> 
     master, slave = os.openpty()
     columns, lines = TERMINAL
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("TEXTUAL") and k not in ("COLUMNS", "LINES")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TEXTUAL") and k not in ("COLUMNS", "LINES")
+    }
     env.update(TERM="xterm-256color", COLORTERM="truecolor")
     wanted = marker.encode()
     output = b""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
-                               close_fds=True, preexec_fn=_child_setup)
+    process = subprocess.Popen(
+        argv,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+        preexec_fn=_child_setup,
+    )
     os.close(slave)
     try:
         while True:
@@ -202,9 +212,13 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
-async def measure_keys(app, state: Callable[[], object], steps: int,
-                       before_step: Callable[[int], object] | None = None,
-                       action: Callable[[], float] | None = None) -> dict[str, list[float]]:
+async def measure_keys(
+    app,
+    state: Callable[[], object],
+    steps: int,
+    before_step: Callable[[int], object] | None = None,
+    action: Callable[[], float] | None = None,
+) -> dict[str, list[float]]:
     """Press space `steps` times; per press: key->frame, key->settled (and action time)."""
     app.animation_level = "none"
     paints: list[tuple[float, object]] = []
@@ -378,7 +392,7 @@ def numpy_loop(s: Scenario):
             else:
                 order = np.arange(s.points)
             for first in range(0, s.points, s.batch_size):
-                batch = order[first:first + s.batch_size]
+                batch = order[first : first + s.batch_size]
                 x, t = inputs[batch], targets[batch]
                 values, sums = [x], []  # forward
                 for w, b, (f, _) in zip(weights, biases, functions, strict=True):
@@ -458,8 +472,10 @@ def bench_jump(repeat: int) -> list[str]:
                 trace, _ = trace_jump(s)
                 weights, biases, _ = numpy_loop(s)
                 final = trace.params_before(trace.iterations)
-                difference = max(float(np.max(np.abs(a - b)))
-                                 for a, b in zip(final.weights, weights, strict=True))
+                difference = max(
+                    float(np.max(np.abs(a - b)))
+                    for a, b in zip(final.weights, weights, strict=True)
+                )
                 trace_times, loop_times = timed_pair(trace_jump, numpy_loop, s, repeat)
                 trace_peak, loop_peak = peak_bytes(trace_jump, s), peak_bytes(numpy_loop, s)
                 peaks[updates] = trace_peak
@@ -470,13 +486,17 @@ def bench_jump(repeat: int) -> list[str]:
                     f"{'yes' if difference < 1e-9 else 'NO'} (max diff {difference:.0e})"
                 )
                 if updates == 10_000:
-                    verdicts.append(f"   {name}: time {ratio:.1f}x the loop, target <= "
-                                    f"{TARGET_JUMP_RATIO:g}x: {met(ratio <= TARGET_JUMP_RATIO)}")
+                    verdicts.append(
+                        f"   {name}: time {ratio:.1f}x the loop, target <= "
+                        f"{TARGET_JUMP_RATIO:g}x: {met(ratio <= TARGET_JUMP_RATIO)}"
+                    )
             growth = peaks[10_000] / peaks[1_000]
             per_update = (peaks[10_000] - peaks[1_000]) / 9_000
-            verdicts.append(f"   {name}: peak memory x{growth:.2f} from 1,000 to 10,000 updates "
-                            f"({per_update:+.0f} bytes per extra update); flat (within 10%): "
-                            f"{met(growth <= 1.1)}")
+            verdicts.append(
+                f"   {name}: peak memory x{growth:.2f} from 1,000 to 10,000 updates "
+                f"({per_update:+.0f} bytes per extra update); flat (within 10%): "
+                f"{met(growth <= 1.1)}"
+            )
     lines.append(f"   (times: best of {repeat}; peaks: tracemalloc, in a separate run)")
     return lines + verdicts
 
@@ -487,8 +507,12 @@ def bench_jump(repeat: int) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats and steps")
-    parser.add_argument("--only", nargs="+", choices=("startup", "latency", "jump"),
-                        default=("startup", "latency", "jump"))
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=("startup", "latency", "jump"),
+        default=("startup", "latency", "jump"),
+    )
     parser.add_argument("--steps", type=int, default=300, help="key presses per scenario")
     args = parser.parse_args()
     startup_runs, steps, jump_runs = (3, 60, 1) if args.quick else (7, args.steps, 3)
@@ -496,9 +520,11 @@ def main() -> int:
     began = time.perf_counter()
     progress(f"load average at the start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     sections = []
-    for name, run, argument in (("startup", bench_startup, startup_runs),
-                                ("latency", bench_latency, steps),
-                                ("jump", bench_jump, jump_runs)):
+    for name, run, argument in (
+        ("startup", bench_startup, startup_runs),
+        ("latency", bench_latency, steps),
+        ("jump", bench_jump, jump_runs),
+    ):
         if name in args.only:
             section_start = time.perf_counter()
             sections.append(run(argument))

@@ -71,8 +71,27 @@ CLICK_CHANCE = 0.03
 CHECK_SCREEN_CHANCE = 0.5  # per catch-up pause
 PROMPT_CHECK_CHANCE = 0.1  # per key: wait for it and answer any prompt it opened
 SKIPPED_KEYS = {"q"}  # quits the app
-WORDS = ("forward", "loss", "backward", "update", "final", "end", "iteration:", "epoch:",
-         "x1", "hidden", "", " ", "-1", "0", "3.5", "1e308", "½", "é", "🙂")
+WORDS = (
+    "forward",
+    "loss",
+    "backward",
+    "update",
+    "final",
+    "end",
+    "iteration:",
+    "epoch:",
+    "x1",
+    "hidden",
+    "",
+    " ",
+    "-1",
+    "0",
+    "3.5",
+    "1e308",
+    "½",
+    "é",
+    "🙂",
+)
 
 
 def lesson_bindings() -> list[Binding]:
@@ -192,10 +211,17 @@ class Fuzzer:
         assert lesson.view.index == lesson.index, "the view is not of the current step"
         shown, expected = screen_text(lesson.view), fresh_text(lesson)
         if shown != expected:
-            diff = difflib.unified_diff(expected.splitlines(), shown.splitlines(),
-                                        "straight to the step", "on screen", lineterm="")
-            raise AssertionError(f"step {lesson.index + 1} differs from going straight to it:\n"
-                                 + "\n".join(list(diff)[:30]))
+            diff = difflib.unified_diff(
+                expected.splitlines(),
+                shown.splitlines(),
+                "straight to the step",
+                "on screen",
+                lineterm="",
+            )
+            raise AssertionError(
+                f"step {lesson.index + 1} differs from going straight to it:\n"
+                + "\n".join(list(diff)[:30])
+            )
         header = lesson.query_one(LessonHeader)
         assert lesson.view.header() in plain(header), "the header shows another step"
         self.checks += 1
@@ -217,8 +243,10 @@ class Fuzzer:
                 text = self.prompt_text(screen)
                 clear = self.rng.random() < 0.7  # else type after what is there
                 finish = self.rng.choice(["enter", "enter", "escape"])
-                self.log.append(f"prompt {type(screen).__name__}: "
-                                f"{'clear, ' if clear else ''}type {text!r}, {finish}")
+                self.log.append(
+                    f"prompt {type(screen).__name__}: "
+                    f"{'clear, ' if clear else ''}type {text!r}, {finish}"
+                )
                 if clear:  # keys bound in the Input run after typed characters that
                     post_key(self.pilot, "home")  # follow them closely: wait for these
                     post_key(self.pilot, "ctrl+k")
@@ -239,11 +267,30 @@ class Fuzzer:
     def prompt_text(self, screen: Screen) -> str:
         rng, trace = self.rng, self.lesson.trace
         if not isinstance(screen, GoToScreen):  # a number: a weight, a learning rate
-            return rng.choice([
-                f"{rng.uniform(-5, 5):.3g}", f"{rng.uniform(0, 1):.2g}", str(rng.randint(-9, 9)),
-                rng.choice(["1e300", "-1e300", "1e-320", "0", "-0", "0,5", "−2", "abc", "1/2",
-                            "nan", "inf", "", " "]),
-            ])
+            return rng.choice(
+                [
+                    f"{rng.uniform(-5, 5):.3g}",
+                    f"{rng.uniform(0, 1):.2g}",
+                    str(rng.randint(-9, 9)),
+                    rng.choice(
+                        [
+                            "1e300",
+                            "-1e300",
+                            "1e-320",
+                            "0",
+                            "-0",
+                            "0,5",
+                            "−2",
+                            "abc",
+                            "1/2",
+                            "nan",
+                            "inf",
+                            "",
+                            " ",
+                        ]
+                    ),
+                ]
+            )
         choices = [
             str(rng.randint(1, len(trace))),
             str(rng.choice([0, len(trace), len(trace) + 1, 10**20])),
@@ -322,8 +369,9 @@ def test_every_binding_but_quit_is_fuzzed():
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
-async def test_fuzz_keys_resizes_and_clicks(name, guarded_index, recorded_edits, monkeypatch,
-                                            tmp_path, capsys):
+async def test_fuzz_keys_resizes_and_clicks(
+    name, guarded_index, recorded_edits, monkeypatch, tmp_path, capsys
+):
     monkeypatch.chdir(tmp_path)  # the screenshot key writes SVG files here
     seed = f"{BASE_SEED}-{name}"
     rng = random.Random(seed)
@@ -333,9 +381,12 @@ async def test_fuzz_keys_resizes_and_clicks(name, guarded_index, recorded_edits,
     app.animation_level = rng.choice(["none", "full"])
     size = (rng.randint(60, 250), rng.randint(18, 80))
     with capsys.disabled():
-        print(f"\n[fuzz] {name}: FUZZ_SEED={BASE_SEED} FUZZ_KEYS={KEYS_PER_SCENARIO} "
-              f"FUZZ_SECONDS={SECONDS_PER_SCENARIO:g} size {size[0]}x{size[1]} "
-              f"animations {app.animation_level}", end="")
+        print(
+            f"\n[fuzz] {name}: FUZZ_SEED={BASE_SEED} FUZZ_KEYS={KEYS_PER_SCENARIO} "
+            f"FUZZ_SECONDS={SECONDS_PER_SCENARIO:g} size {size[0]}x{size[1]} "
+            f"animations {app.animation_level}",
+            end="",
+        )
     started = time.perf_counter()
     fuzzer = None
     try:
@@ -352,8 +403,11 @@ async def test_fuzz_keys_resizes_and_clicks(name, guarded_index, recorded_edits,
             f"{type(error).__name__}: {error}"
         ) from error
     with capsys.disabled():
-        print(f" — {fuzzer.keys} keys, {fuzzer.checks} screen checks, "
-              f"{time.perf_counter() - started:.1f} s", end="")
+        print(
+            f" — {fuzzer.keys} keys, {fuzzer.checks} screen checks, "
+            f"{time.perf_counter() - started:.1f} s",
+            end="",
+        )
 
 
 # -- numbers that overflow -------------------------------------------------------------
@@ -416,8 +470,9 @@ async def test_overflow_in_every_plot(tmp_path: Path):
     cycle = key_for("cycle_plot")
     if cycle is None:
         pytest.skip("no plots in this version")
-    extras = [k for k in map(key_for, ("next_plot_weight", "next_plot_weight_b",
-                                       "toggle_log_scale")) if k]
+    extras = [
+        k for k in map(key_for, ("next_plot_weight", "next_plot_weight_b", "toggle_log_scale")) if k
+    ]
     path = tmp_path / "diverging.toml"
     path.write_text(DIVERGING, encoding="utf-8")
     with warnings.catch_warnings(record=True) as caught:

@@ -41,19 +41,36 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="decimals shown in formulas (default 4; 0 to 12)",
     )
-    parser.add_argument("--start-at", metavar="WHERE",
-                        help="open at a step number, forward, loss, backward, update, "
-                        "iteration:N, epoch:N, final, end, or a bookmark's name")
-    parser.add_argument("--autoplay", type=float, metavar="SECONDS",
-                        help="start playing, one step every SECONDS")
-    parser.add_argument("--handout", metavar="FILE.md",
-                        help="write the lesson as a Markdown handout ('-' for stdout) and exit")
-    parser.add_argument("--screenshot", metavar="FILE.svg",
-                        help="render the screen (at --start-at) to an SVG file and exit")
-    parser.add_argument("--size", default="120x40", metavar="WxH",
-                        help="terminal size for --screenshot (default 120x40)")
-    parser.add_argument("--init", metavar="FILE.toml",
-                        help="write a commented scenario template to start from, and exit")
+    parser.add_argument(
+        "--start-at",
+        metavar="WHERE",
+        help="open at a step number, forward, loss, backward, update, "
+        "iteration:N, epoch:N, final, end, or a bookmark's name",
+    )
+    parser.add_argument(
+        "--autoplay", type=float, metavar="SECONDS", help="start playing, one step every SECONDS"
+    )
+    parser.add_argument(
+        "--handout",
+        metavar="FILE.md",
+        help="write the lesson as a Markdown handout ('-' for stdout) and exit",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="FILE.svg",
+        help="render the screen (at --start-at) to an SVG file and exit",
+    )
+    parser.add_argument(
+        "--size",
+        default="120x40",
+        metavar="WxH",
+        help="terminal size for --screenshot (default 120x40)",
+    )
+    parser.add_argument(
+        "--init",
+        metavar="FILE.toml",
+        help="write a commented scenario template to start from, and exit",
+    )
     parser.add_argument("--version", action="version", version=f"backprop-tui {__version__}")
     return parser
 

@@ -59,15 +59,14 @@ class NetworkLayout:
     edges: dict[str, Segment]
 
 
-def choose_sizes(layers: list[tuple[str, ...]], biases: list[bool], width: int,
-                 roomy: bool = True) -> Sizes:
+def choose_sizes(
+    layers: list[tuple[str, ...]], biases: list[bool], width: int, roomy: bool = True
+) -> Sizes:
     """The roomiest sizes whose columns fit `width`; labels off for many ports.
 
     Nodes widen to show their whole names (up to 22 cells) when that still fits.
     """
-    most_ports = max(
-        (len(layers[k - 1]) + biases[k - 1] for k in range(1, len(layers))), default=0
-    )
+    most_ports = max((len(layers[k - 1]) + biases[k - 1] for k in range(1, len(layers))), default=0)
     if most_ports > 8:
         choices = [DENSE]
     else:
@@ -86,8 +85,9 @@ def layout_width(columns: int, sizes: Sizes) -> int:
     return 1 + columns * sizes.node_width + (columns - 1) * gap + 1
 
 
-def layout_network(layers: list[tuple[str, ...]], biases: list[bool], sizes: Sizes,
-                   min_height: int = 0) -> NetworkLayout:
+def layout_network(
+    layers: list[tuple[str, ...]], biases: list[bool], sizes: Sizes, min_height: int = 0
+) -> NetworkLayout:
     """layers[0] are the inputs; biases[k] says whether layer k + 1 has a bias."""
     gap = sizes.label_width + sizes.edge_run
     heights = []
@@ -95,8 +95,9 @@ def layout_network(layers: list[tuple[str, ...]], biases: list[bool], sizes: Siz
         ports = len(layers[k - 1]) + biases[k - 1] if k else 0
         inner = max(sizes.content_lines if k else 1, ports if sizes.show_labels else 0)
         heights.append(inner + 2)
-    column_heights = [len(names) * h + (len(names) - 1) for names, h in
-                      zip(layers, heights, strict=True)]
+    column_heights = [
+        len(names) * h + (len(names) - 1) for names, h in zip(layers, heights, strict=True)
+    ]
     height = max(max(column_heights), min_height)
     nodes: dict[str, Box] = {}
     for k, names in enumerate(layers):

@@ -22,6 +22,7 @@ def schema_path() -> Path:
         return packaged
     return Path(__file__).resolve().parent.parent / "docs" / SCHEMA_FILE
 
+
 TEMPLATE = (
     f"#:schema {SCHEMA_URL}\n"
     + '''\

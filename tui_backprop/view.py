@@ -185,8 +185,10 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
     elif record.loss is not None and number > 1:
         first = trace.losses_until(1)
         if len(first) and np.isfinite(first[0]) and record.loss > 100 * max(first[0], 1e-12):
-            warning = (f"the loss has grown from {fmt(first[0], d)} to {fmt(record.loss, d)}: "
-                       "the learning rate is too large")
+            warning = (
+                f"the loss has grown from {fmt(first[0], d)} to {fmt(record.loss, d)}: "
+                "the learning rate is too large"
+            )
 
     return StepView(
         index=index,

@@ -20,8 +20,9 @@ class BackpropApp(App):
     TITLE = "backprop-tui"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, scenario: Scenario | None = None, start: int = 0,
-                 autoplay: float | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario | None = None, start: int = 0, autoplay: float | None = None
+    ) -> None:
         super().__init__()
         self.scenario = scenario
         self.start = start
@@ -44,12 +45,14 @@ class BackpropApp(App):
                 if binding.action in ("toggle_help", "app.quit", "clear_details"):
                     continue
                 yield SystemCommand(
-                    binding.tooltip, f"Keys: {binding.key}",
+                    binding.tooltip,
+                    f"Keys: {binding.key}",
                     lambda action=binding.action: screen.run_action(action),
                 )
         for name in bundled_names():
             yield SystemCommand(
-                f"Open scenario: {name}", "Open another bundled lesson",
+                f"Open scenario: {name}",
+                "Open another bundled lesson",
                 lambda name=name: self.open_scenario(load_scenario(bundled_path(name))),
             )
 

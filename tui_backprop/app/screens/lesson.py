@@ -27,8 +27,9 @@ PULSE_SECONDS = 0.33
 PLOT_ACTIONS = ("cycle_plot", "next_plot_weight", "next_plot_weight_b", "toggle_log_scale")
 
 
-def _b(key: str, action: str, description: str, tooltip: str, show: bool = True,
-       **kwargs) -> Binding:
+def _b(
+    key: str, action: str, description: str, tooltip: str, show: bool = True, **kwargs
+) -> Binding:
     return Binding(key, action, description, show=show, id=action, tooltip=tooltip, **kwargs)
 
 
@@ -41,8 +42,7 @@ class LessonScreen(LectureToolsScreen):
         _b("right_square_bracket", "next_phase", "Phase»", "Next phase boundary"),
         _b("left_square_bracket", "previous_phase", "«Phase", "Previous phase boundary"),
         _b("right_curly_bracket", "next_iteration", "Iter»", "Next iteration (update)"),
-        _b("left_curly_bracket", "previous_iteration", "«Iter", "Previous iteration",
-           show=False),
+        _b("left_curly_bracket", "previous_iteration", "«Iter", "Previous iteration", show=False),
         _b("home", "start", "Start", "First step", show=False),
         _b("end", "end", "End", "Last step: end of training", show=False),
         _b("p", "autoplay", "Play", "Autoplay on or off"),
@@ -50,20 +50,23 @@ class LessonScreen(LectureToolsScreen):
         _b("minus", "slower", "Slower", "Autoplay slower", show=False),
         _b("g", "goto", "Go to", "Go to a step number or place"),
         _b("r", "restart", "Restart", "Back to the first step", show=False),
-        _b("escape", "clear_details", "Clear", "Hide the clicked element's details",
-           show=False),
-        _b("v", "cycle_plot", "Plot",
-           "Show a plot: loss history, loss against a weight, landscape, none"),
+        _b("escape", "clear_details", "Clear", "Hide the clicked element's details", show=False),
+        _b(
+            "v",
+            "cycle_plot",
+            "Plot",
+            "Show a plot: loss history, loss against a weight, landscape, none",
+        ),
         _b("w", "next_plot_weight", "Weight", "Plot against the next weight", show=False),
-        _b("W", "next_plot_weight_b", "Weight 2", "Landscape: change the second weight",
-           show=False),
+        _b(
+            "W", "next_plot_weight_b", "Weight 2", "Landscape: change the second weight", show=False
+        ),
         _b("L", "toggle_log_scale", "Log", "Loss history on a log scale", show=False),
         _b("question_mark", "toggle_help", "Keys", "The keys and what they do"),
         _b("q", "app.quit", "Quit", "Quit backprop-tui"),
     ]
 
-    def __init__(self, scenario: Scenario, start: int = 0,
-                 autoplay: float | None = None) -> None:
+    def __init__(self, scenario: Scenario, start: int = 0, autoplay: float | None = None) -> None:
         super().__init__()
         self.autoplay = autoplay
         self.scenario = scenario
@@ -99,8 +102,7 @@ class LessonScreen(LectureToolsScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.timer = self.set_interval(AUTOPLAY_DELAYS[self.delay_level], self._tick,
-                                       pause=True)
+        self.timer = self.set_interval(AUTOPLAY_DELAYS[self.delay_level], self._tick, pause=True)
         self._fit(self.app.size.width, self.app.size.height)
         self.show()
         if self.autoplay is not None:
@@ -125,8 +127,9 @@ class LessonScreen(LectureToolsScreen):
             self.run_worker(self._rebuild_network(sizes), group="network", exclusive=True)
 
     def _sizes_for(self, width: int, height: int):
-        return choose_sizes(self._layers, self._biases, width - 2 - self._plot_columns(width),
-                            roomy=height >= 30)
+        return choose_sizes(
+            self._layers, self._biases, width - 2 - self._plot_columns(width), roomy=height >= 30
+        )
 
     async def _rebuild_network(self, sizes) -> None:
         """Swap the network view for one laid out for the new size (one at a time)."""
@@ -248,8 +251,7 @@ class LessonScreen(LectureToolsScreen):
         level = max(0, min(self.delay_level + step, len(AUTOPLAY_DELAYS) - 1))
         self.delay_level = level
         self.timer.stop()
-        self.timer = self.set_interval(AUTOPLAY_DELAYS[level], self._tick,
-                                       pause=not self.playing)
+        self.timer = self.set_interval(AUTOPLAY_DELAYS[level], self._tick, pause=not self.playing)
         self.notify(f"Autoplay: one step every {AUTOPLAY_DELAYS[level]} s", timeout=1.5)
 
     def action_faster(self) -> None:

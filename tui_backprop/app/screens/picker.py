@@ -21,8 +21,11 @@ class PickerScreen(Screen):
         self.scenarios: list[Scenario] = [load_scenario(bundled_path(n)) for n in bundled_names()]
         options = [
             Option(
-                Content.assemble(Content.styled(s.title, "bold"), f"  ({s.name})\n",
-                                 Content.styled(s.description, "$text-muted")),
+                Content.assemble(
+                    Content.styled(s.title, "bold"),
+                    f"  ({s.name})\n",
+                    Content.styled(s.description, "$text-muted"),
+                ),
                 id=s.name,
             )
             for s in self.scenarios

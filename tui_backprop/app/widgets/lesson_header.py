@@ -10,6 +10,7 @@ from tui_backprop.view import StepView
 
 class LessonHeader(Static):
     _lines = 0
+
     def show(self, view: StepView, departed: str = "", playing: bool = False) -> None:
         parts = [Content.styled(view.title, "bold"), Content(" · "), Content(view.header())]
         if playing:

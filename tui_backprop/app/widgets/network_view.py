@@ -15,8 +15,14 @@ from tui_backprop.view import StepView
 class NetworkView(ScrollableContainer, can_focus=False):
     """Scrolls when the network is larger than its space."""
 
-    def __init__(self, layers: list[tuple[str, ...]], biases: list[bool], sizes: Sizes,
-                 min_height: int = 0, **kwargs) -> None:
+    def __init__(
+        self,
+        layers: list[tuple[str, ...]],
+        biases: list[bool],
+        sizes: Sizes,
+        min_height: int = 0,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.network_layers = layers
         self.layout_info: NetworkLayout = layout_network(layers, biases, sizes, min_height)
