@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from slide_networks import BACKPROP_RELU
 
 from tui_backprop import handout
 from tui_backprop.handout import cell, md, write_handout
@@ -28,50 +29,17 @@ REPO = TESTS.parent
 GOLDEN = TESTS / "golden" / "backprop-relu.handout.md"
 SCENARIO_FILE = REPO / "scenarios" / "backprop-relu.toml"
 
-# Issue 2's example with the slides' second hidden layer: used only while the bundled
-# scenarios/backprop-relu.toml is not there.
-INLINE_BACKPROP_RELU = """\
-title = "Backpropagation with ReLU"
-description = "One round of backpropagation through two ReLU layers."
-source = "Chapter 2: Backpropagation in practice"
-
-[network]
-inputs = ["x1", "x2"]
-loss = "mse"
-
-[[network.layers]]
-name = "hidden 1"
-nodes = ["a1", "a2"]
-activation = "relu"
-weights = [[2, -2], [4, -1]]
-
-[[network.layers]]
-name = "hidden 2"
-nodes = ["b1", "b2"]
-activation = "relu"
-weights = [[0, 1], [2, 3]]
-
-[[network.layers]]
-nodes = ["out"]
-weights = [[1, 2]]
-
-[data]
-inputs = [[0.5, 1.0]]
-targets = [[4]]
-
-[training]
-learning_rate = 0.01
-batch_size = 1
-epochs = 1
-shuffle = false
-seed = 0
-
+# The slides' backprop-relu network with a short note per phase.
+NOTED_BACKPROP_RELU = (
+    BACKPROP_RELU
+    + """
 [notes]
 forward = "The forward pass."
 loss = "The loss."
 backward = "The backward pass."
 update = "The update."
 """
+)
 
 SGD = """\
 title = "SGD"
@@ -123,9 +91,7 @@ loss = "Never shown: there is no loss phase."
 
 
 def backprop_relu_text() -> str:
-    if SCENARIO_FILE.is_file():
-        return SCENARIO_FILE.read_text(encoding="utf-8")
-    return INLINE_BACKPROP_RELU
+    return SCENARIO_FILE.read_text(encoding="utf-8")
 
 
 def render(text: str, decimals: int = 4, name: str = "scenario.toml") -> str:
@@ -192,7 +158,7 @@ def test_backprop_relu_sections_and_every_step_in_order():
 
 
 def test_notes_appear_once_at_their_phase():
-    text = render(INLINE_BACKPROP_RELU)
+    text = render(NOTED_BACKPROP_RELU)
     for note in ("The forward pass.", "The loss.", "The backward pass.", "The update."):
         assert text.count(f"> {note}\n") == 1
     assert text.index("> The backward pass.") > text.index("### Backward pass")
