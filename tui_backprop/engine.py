@@ -42,6 +42,11 @@ class Params:
             tuple(None if b is None else b.copy() for b in self.biases),
         )
 
+    def value(self, position: tuple[int, int, int | None]) -> float:
+        """The weight at (layer, row, col), or with col None the bias at (layer, row)."""
+        layer, row, col = position
+        return float(self.biases[layer][row] if col is None else self.weights[layer][row, col])
+
 
 @dataclass(frozen=True)
 class Forward:

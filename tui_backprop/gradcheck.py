@@ -41,16 +41,9 @@ def check_iteration(trace: Trace, iteration: int) -> dict[str, SlopeCheck]:
     if record.backward is None:
         return {}
     scenario = trace.scenario
-    names, positions, base = [], [], []
-    previous = scenario.inputs
-    for k, layer in enumerate(scenario.layers):
-        for j, node in enumerate(layer.nodes):
-            for i, source in enumerate(previous):
-                names.append(f"{source}->{node}")
-                positions.append((k, j, i))
-                base.append(record.params.weights[k][j, i])
-        previous = layer.nodes
-    base_values = np.array(base)
+    names = scenario.edge_names()
+    positions = [trace.position(name) for name in names]
+    base_values = np.array([record.params.value(p) for p in positions])
     steps = STEP * np.maximum(1.0, np.abs(base_values))
     count = len(names)
     shifts = np.diag(steps)

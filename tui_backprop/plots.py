@@ -40,7 +40,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_backprop.engine import Params
 from tui_backprop.scenario import Scenario
 from tui_backprop.trace import Trace
 
@@ -70,13 +69,6 @@ def trainable_names(scenario: Scenario) -> list[str]:
             names.extend(f"bias:{node}" for node in layer.nodes)
         previous = layer.nodes
     return names
-
-
-def value_at(params: Params, position: Position) -> float:
-    layer, row, col = position
-    if col is None:
-        return float(params.biases[layer][row])
-    return float(params.weights[layer][row, col])
 
 
 def _slope_at(record, position: Position) -> float | None:
@@ -123,7 +115,7 @@ class _Run:
             else:
                 params = list(trace.walk_params(params, at, number))[-1]
             at = number
-            self.samples[number] = np.array([value_at(params, p) for p in self.positions])
+            self.samples[number] = np.array([params.value(p) for p in self.positions])
         return np.array([self.samples[n] for n in numbers])
 
 
@@ -236,9 +228,9 @@ def loss_curve(trace: Trace, index: int, name: str, points: int = 101) -> LossCu
     record = trace.iteration(number)
     position = trace.position(name)
     rate = trace.learning_rate(number)
-    w = value_at(record.params, position)
+    w = record.params.value(position)
     slope = _slope_at(record, position)
-    next_w = None if record.new_params is None else value_at(record.new_params, position)
+    next_w = None if record.new_params is None else record.new_params.value(position)
     seen = [*_extent(trace, [name], number)[:, 0], w]
     if next_w is not None:
         seen.append(next_w)
@@ -318,11 +310,11 @@ def loss_grid(
     record = trace.iteration(number)
     names = [name_a, name_b]
     positions = [trace.position(n) for n in names]
-    current = np.array([value_at(record.params, p) for p in positions])
+    current = np.array([record.params.value(p) for p in positions])
     seen = [_extent(trace, names, number), current[None]]
     after = None
     if record.new_params is not None:
-        after = np.array([value_at(record.new_params, p) for p in positions])
+        after = np.array([record.new_params.value(p) for p in positions])
         seen.append(after[None])
     seen = np.concatenate(seen)
     seen = np.where(np.isfinite(seen), seen, 0.0)

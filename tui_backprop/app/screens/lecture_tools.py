@@ -111,12 +111,7 @@ class LectureToolsScreen(Screen):
             return
         number, _ = self.trace.iteration_of(self.index)
         record = self.trace.iteration(number)
-        layer, row, col = self.trace.position(element)
-        current = (
-            record.params.biases[layer][row]
-            if col is None
-            else record.params.weights[layer][row, col]
-        )
+        current = record.params.value(self.trace.position(element))
 
         def apply(text: str | None) -> None:
             if text is None:
