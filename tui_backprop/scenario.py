@@ -91,6 +91,11 @@ class Scenario:
         return self.epochs * self.batches_per_epoch if self.has_targets else 0
 
     @property
+    def layer_nodes(self) -> list[tuple[str, ...]]:
+        """Node names per layer, the inputs first."""
+        return [self.inputs] + [layer.nodes for layer in self.layers]
+
+    @property
     def node_names(self) -> tuple[str, ...]:
         return self.inputs + tuple(n for layer in self.layers for n in layer.nodes)
 

@@ -131,7 +131,7 @@ class Trace:
         self.network, self.initial_params = Network.from_scenario(scenario)
         self.updates = scenario.iterations
         self.iterations = self.updates + 1 if scenario.has_targets else 1
-        self._layer_nodes = [scenario.inputs] + [layer.nodes for layer in scenario.layers]
+        self.layer_nodes = scenario.layer_nodes
         self._batches_per_epoch = scenario.batches_per_epoch if scenario.has_targets else 1
         self._epoch_data: tuple[int, list] = (0, [])  # one epoch's batches, sliced once
         size = scenario.batch_size if scenario.has_targets else scenario.points
@@ -197,7 +197,7 @@ class Trace:
 
     def position(self, name: str) -> tuple[int, int, int | None]:
         """(layer, row, col) of a weight FROM->TO, or (layer, row, None) for bias:NODE."""
-        layers = [self.scenario.inputs] + [layer.nodes for layer in self.scenario.layers]
+        layers = self.layer_nodes
         if name.startswith("bias:"):
             node = name[5:]
             for k, names in enumerate(layers[1:]):
@@ -459,7 +459,7 @@ class _StepWriter:
 
     def write_forward(self) -> None:
         scenario, record = self.scenario, self.record
-        names = self.trace._layer_nodes
+        names = self.trace.layer_nodes
         for row, point in enumerate(record.batch):
             point = int(point)
             values = record.forward.values
@@ -582,7 +582,7 @@ class _StepWriter:
     def write_backward(self) -> None:
         record, scenario = self.record, self.scenario
         backward = record.backward
-        names = self.trace._layer_nodes
+        names = self.trace.layer_nodes
         count = len(record.batch)
         for k in reversed(range(len(scenario.layers))):
             layer = scenario.layers[k]
@@ -677,7 +677,7 @@ class _StepWriter:
     def write_update(self) -> None:
         record, scenario = self.record, self.scenario
         rate = self.trace.learning_rate(record.number)
-        names = self.trace._layer_nodes
+        names = self.trace.layer_nodes
         for k, layer in enumerate(scenario.layers):
             old_w, new_w = record.params.weights[k], record.new_params.weights[k]
             slopes = record.backward.weight_slopes[k]

@@ -115,7 +115,7 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
     row = row_of[point]
 
     nodes: dict[str, NodeView] = {}
-    for k, names in enumerate(trace._layer_nodes):
+    for k, names in enumerate(trace.layer_nodes):
         for j, name in enumerate(names):
             value = pre = slope = None
             value_num = slope_num = 0.0
@@ -252,7 +252,7 @@ def _weight_view(
 def _active_edges(trace: Trace, step: Step) -> tuple[tuple[str, ...], str]:
     """Edges that light up: into a node being computed, out of a node whose slope is."""
     scenario = trace.scenario
-    layers = trace._layer_nodes
+    layers = trace.layer_nodes
     if step.kind in ("weight_slope", "weight_update"):
         return (step.weight,), "backward" if step.kind == "weight_slope" else "forward"
     if step.node is None or step.kind in ("error", "bias_slope", "bias_update"):

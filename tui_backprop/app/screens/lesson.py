@@ -79,7 +79,7 @@ class LessonScreen(LectureToolsScreen):
         self.playing = False
         self._sizes = None
         self._enabled: tuple[bool, ...] = ()
-        self._layers = [scenario.inputs] + [layer.nodes for layer in scenario.layers]
+        self._layers = scenario.layer_nodes
         self._biases = [layer.bias is not None for layer in scenario.layers]
 
     # -- layout -----------------------------------------------------------------
