@@ -100,6 +100,7 @@ class LectureToolsScreen(Screen):
     ]
 
     gradient_check = False
+    _checked: tuple = (None, {})  # ((trace, iteration, edits), checks): one iteration's
     chosen_decimals: int | None = None
 
     # -- what if ------------------------------------------------------------------
@@ -182,7 +183,10 @@ class LectureToolsScreen(Screen):
         if not self.gradient_check or self.view is None:
             return []
         number, _ = self.trace.iteration_of(self.index)
-        checks = check_iteration(self.trace, number)
+        key = (self.trace, number, len(self.trace.departures))
+        if self._checked[0] != key:  # the same iteration's steps share one check
+            self._checked = (key, check_iteration(self.trace, number))
+        checks = self._checked[1]
         shown = [w for w in self.view.weights.values() if w.slope is not None]
         if not checks or not shown:
             return [Content.styled("Gradient check: no slopes yet in this step.", "$text-muted")]
