@@ -7,7 +7,7 @@ Labels never overlap and every label is plainly on its edge.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 BRAILLE_BASE = 0x2800
 # dot (column, row) inside a braille cell -> bit
@@ -36,90 +36,115 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Sizes:
-    node_width: int
-    label_width: int
-    edge_run: int
-    content_lines: int
-    show_labels: bool
+class Shape:
+    """What the layout needs to know of a network: names per layer, and what each node shows."""
+
+    layers: tuple[tuple[str, ...], ...]  # layers[0] are the inputs
+    biases: tuple[bool, ...]  # biases[k]: layer k + 1 has a bias
+    lines: tuple[tuple[str, ...], ...]  # per layer, the content lines of each node
+
+    def ports(self, k: int) -> list[str]:
+        """The weights (and bias) into each node of layer k, in port order, for `node`."""
+        return [*self.layers[k - 1], *(["bias"] if self.biases[k - 1] else [])]
 
 
-NORMAL = Sizes(node_width=15, label_width=16, edge_run=6, content_lines=3, show_labels=True)
-COMPACT = Sizes(node_width=10, label_width=8, edge_run=4, content_lines=2, show_labels=True)
-DENSE = Sizes(node_width=11, label_width=0, edge_run=10, content_lines=2, show_labels=False)
+@dataclass(frozen=True)
+class Needs:
+    """Cells the numbers need: the widest node content line and label of each layer."""
+
+    node: tuple[int, ...]  # per layer: widest content line of its nodes
+    label: tuple[int, ...]  # per layer (0 for the inputs): widest weight label into it
+
+
+MIN_RUN, MAX_RUN = 2, 40  # cells of bare edge between a node and the next column's labels
+MAX_NODE_GROWTH = 6  # extra cells a node box may widen by to fill the width
+MAX_GAP = 5  # blank rows between two nodes of a column, at most
+DENSE_PORTS = 8  # more weights into a node than this: no label per weight
 
 
 @dataclass(frozen=True)
 class NetworkLayout:
     width: int
     height: int
-    sizes: Sizes
     nodes: dict[str, Box]
     labels: dict[str, Box]  # weight or bias name -> where its label goes
     edges: dict[str, Segment]
+    content_rows: dict[str, dict[str, int]]  # node -> {line kind: row}
+    show_labels: bool
 
 
-def choose_sizes(
-    layers: list[tuple[str, ...]], biases: list[bool], width: int, roomy: bool = True
-) -> Sizes:
-    """The roomiest sizes whose columns fit `width`; labels off for many ports.
+def fit_network(shape: Shape, needs: Needs, width: int, height: int) -> NetworkLayout:
+    """The roomiest layout that fits width x height; wider or taller when the numbers
+    need it (the view then scrolls), never cutting a number.
 
-    Nodes widen to show their whole names (up to 22 cells) when that still fits.
+    Spare width widens the nodes a little and the edges a lot; spare height opens
+    blank rows inside the nodes and between them, so the network fills its space.
     """
-    most_ports = max((len(layers[k - 1]) + biases[k - 1] for k in range(1, len(layers))), default=0)
-    if most_ports > 8:
-        choices = [DENSE]
-    else:
-        choices = [NORMAL, COMPACT] if roomy else [COMPACT]
-    longest = max(len(name) for names in layers for name in names)
-    for sizes in choices:
-        named = replace(sizes, node_width=min(max(sizes.node_width, longest + 6), 22))
-        for candidate in (named, sizes):
-            if layout_width(len(layers), candidate) <= width:
-                return candidate
-    return choices[-1]
+    layers = shape.layers
+    columns = len(layers)
+    most_ports = max((len(shape.ports(k)) for k in range(1, columns)), default=0)
+    show_labels = most_ports <= DENSE_PORTS
+    label = [needs.label[k] if show_labels and k else 0 for k in range(columns)]
+    name_width = [max(len(name) for name in names) + 4 for names in layers]
+    node_width = [max(needs.node[k] + 4, name_width[k]) for k in range(columns)]
+    fixed = 2 + sum(node_width) + sum(label)
+    runs = columns - 1
+    spare = width - fixed - runs * MIN_RUN
+    if spare < 0 and runs:  # tight: nodes lose their padding before anything scrolls
+        node_width = [max(needs.node[k] + 2, name_width[k] - 2) for k in range(columns)]
+        fixed = 2 + sum(node_width) + sum(label)
+        spare = width - fixed - runs * MIN_RUN
+    grow = max(0, min(MAX_NODE_GROWTH, spare // (3 * columns))) if spare > 0 else 0
+    node_width = [w + grow for w in node_width]
+    spare -= grow * columns
+    run = MIN_RUN + (max(0, spare) // runs if runs else 0)
+    run = min(run, MAX_RUN)
+    used = 2 + sum(node_width) + sum(label) + runs * run
+    left = max(1, 1 + (width - used) // 2)
 
+    inner = []
+    for k in range(columns):
+        ports = len(shape.ports(k)) if k and show_labels else 0
+        inner.append(max(len(shape.lines[k]), ports))
+    column_heights = [len(names) * (h + 2) + len(names) - 1 for names, h in zip(layers, inner, strict=True)]
+    natural = max(column_heights)
+    padding = 1 if height >= natural + 2 * max(len(n) for n in layers) + 2 else 0
+    tallest = max(len(names) for names in layers)
+    spare_rows = height - natural - 2 * padding * tallest
+    gap = 1 + max(0, min(MAX_GAP - 1, spare_rows // max(tallest, 1)))
+    heights = [h + 2 + 2 * padding for h in inner]
+    column_heights = [len(names) * heights[k] + (len(names) - 1) * gap for k, names in enumerate(layers)]
+    total_height = max(max(column_heights), height)
 
-def layout_width(columns: int, sizes: Sizes) -> int:
-    gap = sizes.label_width + sizes.edge_run
-    return 1 + columns * sizes.node_width + (columns - 1) * gap + 1
-
-
-def layout_network(
-    layers: list[tuple[str, ...]], biases: list[bool], sizes: Sizes, min_height: int = 0
-) -> NetworkLayout:
-    """layers[0] are the inputs; biases[k] says whether layer k + 1 has a bias."""
-    gap = sizes.label_width + sizes.edge_run
-    heights = []
-    for k in range(len(layers)):
-        ports = len(layers[k - 1]) + biases[k - 1] if k else 0
-        inner = max(sizes.content_lines if k else 1, ports if sizes.show_labels else 0)
-        heights.append(inner + 2)
-    column_heights = [
-        len(names) * h + (len(names) - 1) for names, h in zip(layers, heights, strict=True)
-    ]
-    height = max(max(column_heights), min_height)
     nodes: dict[str, Box] = {}
+    content_rows: dict[str, dict[str, int]] = {}
+    x = left
+    xs = []
     for k, names in enumerate(layers):
-        x = 1 + k * (sizes.node_width + gap)
-        top = (height - column_heights[k]) // 2
+        x += label[k] + (run if k else 0)
+        xs.append(x)
+        top = (total_height - column_heights[k]) // 2
         for j, name in enumerate(names):
-            nodes[name] = Box(x, top + j * (heights[k] + 1), sizes.node_width, heights[k])
+            box = Box(x, top + j * (heights[k] + gap), node_width[k], heights[k])
+            nodes[name] = box
+            first = box.y + 1 + padding + (inner[k] - len(shape.lines[k])) // 2
+            content_rows[name] = {kind: first + i for i, kind in enumerate(shape.lines[k])}
+        x += node_width[k]
 
     labels: dict[str, Box] = {}
     edges: dict[str, Segment] = {}
-    for k in range(1, len(layers)):
+    for k in range(1, columns):
         for name in layers[k]:
             box = nodes[name]
             ports = [f"{s}->{name}" for s in layers[k - 1]]
-            if biases[k - 1]:
+            if shape.biases[k - 1]:
                 ports.append(f"bias:{name}")
+            rows = box.height - 2
             for p, port in enumerate(ports):
-                if sizes.show_labels:
-                    row = box.y + 1 + p
-                    label = Box(box.x - sizes.label_width, row, sizes.label_width, 1)
-                    labels[port] = label
-                    end_x = label.x - 0.5
+                if show_labels:
+                    row = box.y + 1 + (rows - len(ports)) // 2 + p
+                    labels[port] = Box(box.x - label[k], row, label[k], 1)
+                    end_x = box.x - label[k] - 0.5
                 else:
                     row = box.y + box.height // 2
                     end_x = box.x - 0.5
@@ -127,13 +152,13 @@ def layout_network(
                     continue
                 source = nodes[port.split("->")[0]]
                 edges[port] = Segment(
-                    source.x + source.width - 0.5 + 0.5,
+                    source.x + source.width,
                     source.y + source.height / 2 - 0.125,
                     end_x,
                     row + 0.5 - 0.125,
                 )
-    width = layout_width(len(layers), sizes)
-    return NetworkLayout(width, height, sizes, nodes, labels, edges)
+    total_width = max(width, used)
+    return NetworkLayout(total_width, total_height, nodes, labels, edges, content_rows, show_labels)
 
 
 def rasterize(segment: Segment) -> list[tuple[int, int]]:

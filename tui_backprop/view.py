@@ -30,6 +30,11 @@ class NodeView:
     sign: int  # sign of the value shown (-1, 0, 1), for colour beside the text
     slope_sign: int
     active: bool
+    activation_slope: str | None = None  # f'(z), once the node's slope is known
+    target: str | None = None  # output nodes, once the point's error is known
+    error: str | None = None
+    changed: str | None = None  # the number this step just set: "z", "value", "slope"...
+    tint: str | None = None  # "fed" or "feeding": a factor of the weight slope shown
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class WeightView:
     sign: int
     slope_sign: int
     active: bool
+    changed: str | None = None  # "slope" or "new" when this step just set it
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,9 @@ class StepView:
     total_error: str | None
     loss: str | None
     warning: str = ""
+    # the formula split into (text, role): role "fed", "feeding", "act" for the three
+    # factors of a weight's slope, "result" for the number the step computes
+    formula_parts: tuple[tuple[str, str | None], ...] = ()
     extra: dict = field(default_factory=dict)
 
     def header(self) -> str:
@@ -114,6 +123,9 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
     row_of = {int(p): r for r, p in enumerate(record.batch)}
     row = row_of[point]
 
+    tints = {}
+    if step.kind == "weight_slope":
+        tints = {step.weight.split("->")[0]: "feeding", step.node: "fed"}
     nodes: dict[str, NodeView] = {}
     for k, names in enumerate(trace.layer_nodes):
         for j, name in enumerate(names):
@@ -124,9 +136,15 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
                 value = fmt(value_num, d)
             if k and ("z", point, name) in known:
                 pre = fmt(record.forward.pre_activations[k - 1][row, j], d)
+            act = target = error = None
             if k and ("node_slope", point, name) in known:
                 slope_num = float(record.backward.node_slopes[k - 1][row, j])
                 slope = fmt(slope_num, d)
+                act = fmt(record.backward.activation_slopes[k - 1][row, j], d)
+            if k == len(scenario.layers) and ("error", point, name) in known:
+                target = fmt(scenario.targets[point][j], d)
+                error = fmt(record.errors[row][j], d)
+            own = step.node == name and step.weight is None and step.bias is None
             nodes[name] = NodeView(
                 name,
                 k,
@@ -135,7 +153,12 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
                 slope,
                 _sign(value_num),
                 _sign(slope_num),
-                active=step.node == name and step.weight is None and step.bias is None,
+                active=own,
+                activation_slope=act,
+                target=target,
+                error=error,
+                changed=_node_change(step, k) if own or (k == 0 and step.kind == "input") else None,
+                tint=tints.get(name),
             )
 
     weights: dict[str, WeightView] = {}
@@ -204,6 +227,7 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
         shown_point=point + 1,
         step=step,
         formula=step.text,
+        formula_parts=_formula_parts(step),
         words=step.words,
         factors=factors,
         note=_note(scenario.notes.get(step.phase, ""), number, record.final),
@@ -238,6 +262,9 @@ def _weight_view(
 ) -> WeightView:
     shown_slope = fmt(slope, d) if slope is not None and slope_key in known else None
     shown_new = fmt(new, d) if new is not None and new_key in known else None
+    changed = None
+    if active:
+        changed = "new" if shown_new is not None else ("slope" if shown_slope else None)
     return WeightView(
         name,
         fmt(old, d),
@@ -246,7 +273,41 @@ def _weight_view(
         _sign(float(old)),
         _sign(float(slope)) if shown_slope is not None else 0,
         active,
+        changed,
     )
+
+
+NODE_CHANGES = {
+    "input": "value",
+    "weighted_sum": "z",
+    "node_value": "value",
+    "error": "error",
+    "node_slope": "slope",
+}
+
+
+def _node_change(step: Step, layer: int) -> str | None:
+    return NODE_CHANGES.get(step.kind) if layer or step.kind == "input" else None
+
+
+FACTOR_ROLES = ("fed", "feeding", "act")
+
+
+def _formula_parts(step: Step) -> tuple[tuple[str, str | None], ...]:
+    """The formula in pieces: a single point's weight slope as its three tinted factors
+    and the result; any other step as its text with the result marked."""
+    head, sep, result = step.text.rpartition(" = ")
+    if not sep or step.kind == "input":
+        return ((step.text, None),)
+    if step.kind in ("weight_slope", "bias_slope") and len(step.numbers["factors"]) == 1:
+        name, eq, product = head.partition(" = ")
+        factors = product.split(" × ")
+        if eq and len(factors) == 3:
+            parts: list[tuple[str, str | None]] = [(name + " = ", None)]
+            for i, (text, role) in enumerate(zip(factors, FACTOR_ROLES, strict=True)):
+                parts += [(" × ", None)] * (i > 0) + [(text, role)]
+            return (*parts, (" = ", None), (result, "result"))
+    return ((head + " = ", None), (result, "result"))
 
 
 def _active_edges(trace: Trace, step: Step) -> tuple[tuple[str, ...], str]:

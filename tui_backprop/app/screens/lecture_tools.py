@@ -221,7 +221,7 @@ class LectureToolsScreen(Screen):
                 lines.insert(1, Content.assemble("  ", entry))
                 continue
             entries.append(entry)
-        width = self.query_one("#explanation").size.width or self.app.size.width
+        width = self.query_one("#narration").size.width or self.app.size.width
         per_line = max(1, width // 30)
         for start in range(0, len(entries), per_line):
             row = entries[start : start + per_line]

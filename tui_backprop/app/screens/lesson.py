@@ -4,26 +4,30 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Vertical, VerticalScroll
+from textual.containers import Container
+from textual.content import Content
 from textual.widgets import Footer, Static
 
-from tui_backprop import places
+from tui_backprop import diagram, places
 from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
 from tui_backprop.app.widgets.data_panel import DataPanel
-from tui_backprop.app.widgets.explanation_panel import ExplanationPanel
+from tui_backprop.app.widgets.formula_line import FormulaLine
 from tui_backprop.app.widgets.lesson_header import LessonHeader
-from tui_backprop.app.widgets.network_view import NetworkView
-from tui_backprop.app.widgets.plot_panel import WIDE_SHARE, PlotPanel
-from tui_backprop.layout import choose_sizes
+from tui_backprop.app.widgets.narration_panel import NarrationPanel
+from tui_backprop.app.widgets.network_canvas import NetworkCanvas
+from tui_backprop.app.widgets.plot_panel import PlotPanel
+from tui_backprop.layout import fit_network
 from tui_backprop.scenario import Scenario
 from tui_backprop.trace import Trace
 from tui_backprop.view import StepView, build_view, element_details
 
 MIN_WIDTH, MIN_HEIGHT = 60, 18
-WIDE = 120
+WIDE = 120  # columns: from here on the narration sits beside the network
+SIDE_SHARE = 32  # percent of the width the narration (or plot) takes beside it
+MIN_NARRATION = 3  # rows the narration keeps below the network when it can
+MIN_PLOT = 10  # rows a plot needs to be read
 AUTOPLAY_DELAYS = (3.0, 2.0, 1.2, 0.8, 0.5, 0.3, 0.15)
-PULSE_SECONDS = 0.33
 PLOT_ACTIONS = ("cycle_plot", "next_plot_weight", "next_plot_weight_b", "toggle_log_scale")
 
 
@@ -45,7 +49,7 @@ class LessonScreen(LectureToolsScreen):
         _b("left_curly_bracket", "previous_iteration", "«Iter", "Previous iteration", show=False),
         _b("home", "start", "Start", "First step", show=False),
         _b("end", "end", "End", "Last step: end of training", show=False),
-        _b("p", "autoplay", "Play", "Autoplay on or off"),
+        _b("p", "autoplay", "Play", "Autoplay on or off", show=False),
         _b("plus,equals_sign", "faster", "Faster", "Autoplay faster", show=False),
         _b("minus", "slower", "Slower", "Autoplay slower", show=False),
         _b("g", "goto", "Go to", "Go to a step number or place"),
@@ -56,12 +60,18 @@ class LessonScreen(LectureToolsScreen):
             "cycle_plot",
             "Plot",
             "Show a plot: loss history, loss against a weight, landscape, none",
+            show=False,
         ),
+        _b("z", "zoom_plot", "Zoom", "The plot takes the whole screen, and back", show=False),
         _b("w", "next_plot_weight", "Weight", "Plot against the next weight", show=False),
         _b(
             "W", "next_plot_weight_b", "Weight 2", "Landscape: change the second weight", show=False
         ),
         _b("L", "toggle_log_scale", "Log", "Loss history on a log scale", show=False),
+        _b("n", "toggle_narration", "Notes", "Show or hide the narration"),
+        _b("A", "toggle_animation", "Anim", "Animation on or off", show=False),
+        _b("pagedown,j", "narration_down", "Read on", "Scroll the narration down", show=False),
+        _b("pageup,k", "narration_up", "Read back", "Scroll the narration up", show=False),
         _b("question_mark", "toggle_help", "Keys", "The keys and what they do"),
         _b("q", "app.quit", "Quit", "Quit backprop-tui"),
     ]
@@ -77,27 +87,31 @@ class LessonScreen(LectureToolsScreen):
         self.delay_level = 3
         self.timer = None
         self.playing = False
-        self._sizes = None
+        self.narration_shown = True
+        self.animations = True
+        self.plot_zoomed = False
         self._enabled: tuple[bool, ...] = ()
         self._layers = scenario.layer_nodes
         self._biases = [layer.bias is not None for layer in scenario.layers]
+        self.shape = diagram.network_shape(
+            self._layers, self._biases, [layer.activation for layer in scenario.layers]
+        )
+        self._needs_seen: dict[tuple, diagram.Needs] = {}
+        self._fitted: tuple | None = None
+        self._formula_rows = 1
+        self._data_rows = 1
 
     # -- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield LessonHeader(id="header")
-        with Vertical(id="main"):
-            with Container(id="stage"):
-                with Container(id="network-slot"):
-                    # laid out for the size now, so the first frame needs no rebuild
-                    self._sizes = self._sizes_for(self.app.size.width, self.app.size.height)
-                    yield NetworkView(self._layers, self._biases, self._sizes, id="network")
-                yield PlotPanel(self.trace, id="plots")
+        yield FormulaLine(id="formula")
+        yield DataPanel(id="data")
+        with Container(id="body"):
+            yield NetworkCanvas(self.shape, id="network")
             with Container(id="side"):
-                with VerticalScroll(id="explanation-scroll", can_focus=False):
-                    yield ExplanationPanel(id="explanation")
-                with VerticalScroll(id="data-scroll", can_focus=False):
-                    yield DataPanel(id="data")
+                yield NarrationPanel(id="narration")
+                yield PlotPanel(self.trace, id="plots")
         yield Static(id="too-small")
         yield Footer()
 
@@ -112,77 +126,173 @@ class LessonScreen(LectureToolsScreen):
 
     def on_resize(self, event) -> None:
         self._fit(event.size.width, event.size.height)
+        if self.view is not None:
+            self.show()
+
+    @property
+    def plot_shown(self) -> bool:
+        panels = self.query(PlotPanel)
+        return bool(panels) and panels.first().mode is not None
 
     def _fit(self, width: int, height: int) -> None:
+        """Sizes for every panel, by priority: header, formula, data rows, network; the
+        narration (or a plot) gets what is left. Only a resize, a new iteration's wider
+        numbers, decimals or a what-if change them: never a step."""
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
-        self.set_class(width >= WIDE, "-wide")
         self.query_one("#too-small", Static).update(
             f"The terminal is {width}×{height}; this lesson needs at least "
             f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window or reduce the font size."
         )
-        sizes = self._sizes_for(width, height)
-        if sizes != self._sizes:
-            self._sizes = sizes
-            self.run_worker(self._rebuild_network(sizes), group="network", exclusive=True)
+        wide = width >= WIDE
+        self.set_class(wide, "-wide")
+        self._formula_rows = self._formula_height(width - 2)
+        points = self.scenario.points
+        batch = max(self.scenario.batch_size, 1)
+        room = 3 if height < 30 else (6 if height < 45 else 10)
+        self._data_rows = min(points if points <= room else min(batch, room), room)
+        data_height = 1 + self._data_rows + self.scenario.has_targets
+        self.query_one("#formula").styles.height = self._formula_rows
+        self.query_one("#data").styles.height = data_height
+        body = max(height - 2 - self._formula_rows - data_height, 4)
+        plot = self.plot_shown
+        side_open = (self.narration_shown or plot) and not self.plot_zoomed
+        side = self.query_one("#side")
+        network = self.query_one(NetworkCanvas)
+        network.display = not (plot and self.plot_zoomed)
+        side.display = side_open or (plot and self.plot_zoomed)
+        self.query_one(NarrationPanel).display = self.narration_shown and not plot
+        if plot and self.plot_zoomed:
+            side.styles.width, side.styles.height = "1fr", "1fr"
+            net_width, net_height = width, body
+        elif wide:
+            side_width = max(36, width * SIDE_SHARE // 100) if side_open else 0
+            side.styles.width, side.styles.height = side_width, "1fr"
+            net_width, net_height = width - side_width, body
+            network.styles.width, network.styles.height = net_width, "1fr"
+        else:
+            below = 0
+            if side_open:
+                below = max(MIN_PLOT, body // 2) if plot else max(MIN_NARRATION, body // 4)
+                below = min(below, body - 4)
+            side.styles.width, side.styles.height = "1fr", below
+            net_width, net_height = width, body - below
+            network.styles.width, network.styles.height = "1fr", net_height
+        self._fit_network(net_width, net_height)
 
-    def _sizes_for(self, width: int, height: int):
-        return choose_sizes(
-            self._layers, self._biases, width - 2 - self._plot_columns(width), roomy=height >= 30
-        )
+    def _fit_network(self, width: int, height: int) -> None:
+        needs = self._needs()
+        key = (width, height, needs)
+        if key != self._fitted:
+            self._fitted = key
+            canvas = self.query_one(NetworkCanvas)
+            canvas.set_layout(fit_network(self.shape, needs, max(width - 1, 10), max(height, 3)))
 
-    async def _rebuild_network(self, sizes) -> None:
-        """Swap the network view for one laid out for the new size (one at a time)."""
-        slot = self.query_one("#network-slot")
-        await slot.remove_children()
-        await slot.mount(NetworkView(self._layers, self._biases, sizes, id="network"))
-        self.show()
+    def _needs(self) -> diagram.Needs:
+        """Cells the numbers of the current iteration need (grows, never shrinks: the
+        diagram keeps its size while stepping)."""
+        number, _ = self.trace.iteration_of(self.index)
+        key = (self.trace, len(self.trace.departures), self.decimals, number)
+        if key not in self._needs_seen:
+            record = self.trace.iteration(number)
+            first = record.first_index
+            last = first + len(record.steps) - 1
+            views = [build_view(self.trace, first, self.decimals), build_view(self.trace, last, self.decimals)]
+            needs = diagram.needs_of(self.shape, views)
+            before = self._needs_seen.get("widest")
+            if before is not None and before[0] == key[:3]:
+                old = before[1]
+                needs = diagram.Needs(
+                    tuple(map(max, old.node, needs.node)), tuple(map(max, old.label, needs.label))
+                )
+            self._needs_seen = {key: needs, "widest": (key[:3], needs)}
+        return self._needs_seen[key]
+
+    def _formula_height(self, width: int) -> int:
+        """Rows for the longest formula of this iteration, and the factors' legend."""
+        number, _ = self.trace.iteration_of(self.index)
+        record = self.trace.iteration(number)
+        longest = max(len(step.text) + len(str(step.number)) + 2 for step in record.steps)
+        rows = -(-longest // max(width, 20))
+        slopes = any(step.kind in ("weight_slope", "bias_slope") for step in record.steps)
+        return max(self._formula_rows if self._fitted else 1, rows + slopes)
 
     @property
     def decimals(self) -> int:
         if self.chosen_decimals is not None:
             return self.chosen_decimals
-        return 3 if self._sizes.show_labels and self._sizes.content_lines < 3 else 4
+        return 4
 
     # -- rendering --------------------------------------------------------------
 
     def show(self, animate: bool = False) -> None:
         view = build_view(self.trace, self.index, self.decimals)
         self.view = view
-        departed = ""
+        size = self.app.size
+        if self._fitted is not None:
+            self._fit_network(*self._fitted[:2])
+        badges = []
+        if self.playing:
+            badges.append(("▶ playing", "$text-accent"))
         if self.trace.departures:
-            departed = "what-if: " + "; ".join(self.trace.departures) + " (u: file values)"
-        self.query_one(LessonHeader).show(view, departed=departed, playing=self.playing)
-        details = None
-        if self.details is not None:
-            details = (self.details, element_details(self.trace, self.index, self.details))
-        self.query_one(ExplanationPanel).show(view, details, self.gradient_check_lines())
-        self.query_one(DataPanel).show(view, self.scenario.inputs, self.scenario.has_targets)
-        networks = self.query(NetworkView)
-        if networks:
-            network = networks.first()
-            network.selected = self.details
-            network.show(view)
-            edges = network.edges
-            if edges is None:
-                pass
-            elif animate and self.app.animation_level != "none" and view.active_edges:
-                edges.pulse = 0.0
-                edges.animate("pulse", 1.0, duration=PULSE_SECONDS, easing="out_cubic")
-            else:
-                edges.pulse = 1.0
+            badges.append(("✎ what-if", "bold $text-warning"))
+        if view.warning:
+            badges.append(("⚠ diverging", "bold $text-error"))
+        self.query_one(LessonHeader).show(view, badges=badges)
+        animate = animate and self.animations and self.app.animation_level != "none"
+        self.query_one(FormulaLine).show(view)
+        data = self.query_one(DataPanel)
+        outputs = self.scenario.layers[-1].nodes
+        data.show(view, self.scenario.inputs, outputs, self.scenario.has_targets, self._data_rows)
+        canvas = self.query_one(NetworkCanvas)
+        canvas.selected = self.details
+        canvas.show(view, animate=animate)
+        self.query_one(NarrationPanel).show(self.narration_lines(view, data.condensed))
         self._show_plots(view)
+        del size
         # Only when what the keys can do has changed: a footer redraw every step flickers.
         enabled = (self.index == 0, self.index == len(self.trace) - 1, self.details is None)
         if enabled != self._enabled:
             self._enabled = enabled
             self.refresh_bindings()
 
+    def narration_lines(self, view: StepView, condensed: bool) -> list[Content]:
+        lines: list[Content] = []
+        if self.trace.departures:
+            departed = "; ".join(self.trace.departures)
+            lines.append(Content.styled(f"✎ what-if: {departed} (u: file values)", "$text-warning"))
+        if view.warning:
+            lines.append(Content.styled(f"⚠ {view.warning}", "bold $text-error"))
+        lines.extend(self.gradient_check_lines())
+        lines.append(Content.styled(view.words, "italic"))
+        if view.note:
+            lines.append(Content(view.note))
+        if condensed:
+            lines.append(Content.styled(self.point_vectors(view), "$text-muted"))
+        if self.details is not None:
+            formulas = element_details(self.trace, self.index, self.details)
+            lines.append(Content.styled(f"{self.details}: its formulas so far", "bold $text-accent"))
+            lines.extend(Content(f"   {line}") for line in formulas or ["(nothing computed yet)"])
+        return lines
+
+    def point_vectors(self, view: StepView) -> str:
+        row = next((r for r in view.rows if r.current), None)
+        if row is None:
+            return ""
+        text = f"point {row.point}: inputs ({', '.join(row.inputs)})"
+        if row.prediction:
+            text += f", prediction ({row.prediction})"
+        if row.target:
+            text += f", target ({row.target})"
+        if row.error:
+            text += f", error ({row.error})"
+        return text
+
     def go(self, index: int) -> None:
         index = max(0, min(index, len(self.trace) - 1))
-        moved = index != self.index
+        forward_one = index == self.index + 1
         self.index = index
-        self.show(animate=moved)
+        self.show(animate=forward_one)
 
     # -- actions ----------------------------------------------------------------
 
@@ -279,6 +389,22 @@ class LessonScreen(LectureToolsScreen):
         else:
             self.app.action_show_help_panel()
 
+    def action_toggle_narration(self) -> None:
+        self.narration_shown = not self.narration_shown
+        self._fit(self.app.size.width, self.app.size.height)
+        self.show()
+
+    def action_toggle_animation(self) -> None:
+        self.animations = not self.animations
+        self.query_one(NetworkCanvas).finish_animation()
+        self.notify(f"Animation {'on' if self.animations else 'off'}", timeout=1.5)
+
+    def action_narration_down(self) -> None:
+        self.query_one(NarrationPanel).scroll_page_down(animate=False)
+
+    def action_narration_up(self) -> None:
+        self.query_one(NarrationPanel).scroll_page_up(animate=False)
+
     def action_clear_details(self) -> None:
         self.details = None
         self.show()
@@ -288,13 +414,6 @@ class LessonScreen(LectureToolsScreen):
         self.show()
 
     # -- plots: loss history, loss against a weight, landscape ----------------------
-
-    def _plot_columns(self, width: int) -> int:
-        """Columns the plot panel takes beside the network (wide screens only)."""
-        panels = self.query(PlotPanel)
-        if width < WIDE or not panels or panels.first().mode is None:
-            return 0
-        return width * WIDE_SHARE // 100
 
     def _plot_action_ok(self, action: str) -> bool | None:
         panels = self.query(PlotPanel)
@@ -313,12 +432,18 @@ class LessonScreen(LectureToolsScreen):
             return
         panel = panels.first()
         panel.follow_click(self.details)
-        self.set_class(panel.mode is not None, "-plots")
         panel.show(self.trace, self.index, view, self.decimals)
 
     def action_cycle_plot(self) -> None:
         self.query_one(PlotPanel).cycle()
-        self._fit(self.app.size.width, self.app.size.height)  # beside it, the network narrows
+        self._fit(self.app.size.width, self.app.size.height)  # the plot takes the side's place
+        self.show()
+
+    def action_zoom_plot(self) -> None:
+        if not self.plot_shown:
+            self.query_one(PlotPanel).cycle()
+        self.plot_zoomed = not self.plot_zoomed
+        self._fit(self.app.size.width, self.app.size.height)
         self.show()
 
     def action_next_plot_weight(self) -> None:
