@@ -81,8 +81,10 @@ def label_text(weight: WeightView) -> tuple[tuple[str, str], ...]:
 def label_width(weight: WeightView) -> int:
     """Cells the label needs at its widest (value ∂slope, or old→new), and one more."""
     prefix = 2 if weight.name.startswith("bias:") else 0
-    widest = max(len(weight.value) + 2 + len(weight.slope or ""),
-                 len(weight.value) + 1 + len(weight.new or ""))
+    widest = max(
+        len(weight.value) + 2 + len(weight.slope or ""),
+        len(weight.value) + 1 + len(weight.new or ""),
+    )
     return prefix + widest + 1
 
 
@@ -122,8 +124,14 @@ def base_edges(layout: NetworkLayout) -> tuple[dict[str, list], Cells]:
     return dots, cells
 
 
-def draw_node(box: Box, node: NodeView, kinds: tuple[str, ...], rows: dict[str, int], *,
-              hide: str | None = None) -> tuple[Span, ...]:
+def draw_node(
+    box: Box,
+    node: NodeView,
+    kinds: tuple[str, ...],
+    rows: dict[str, int],
+    *,
+    hide: str | None = None,
+) -> tuple[Span, ...]:
     """One node box: border (its colour says active or tinted), name, content lines.
 
     `hide`: a content line whose new number is still on its way (animation)."""
@@ -175,8 +183,9 @@ def draw_node(box: Box, node: NodeView, kinds: tuple[str, ...], rows: dict[str, 
     return tuple(spans)
 
 
-def draw_label(box: Box, weight: WeightView, backward: bool, *, hide_new: bool = False,
-               selected: bool = False) -> tuple[Span, ...]:
+def draw_label(
+    box: Box, weight: WeightView, backward: bool, *, hide_new: bool = False, selected: bool = False
+) -> tuple[Span, ...]:
     """A weight's label on its port row: its numbers, then the edge on into the node."""
     pieces = list(label_text(weight))
     if hide_new and weight.new is not None:
@@ -222,8 +231,9 @@ def draw_floating_label(layout: NetworkLayout, weight: WeightView) -> tuple[Span
     return tuple(spans)
 
 
-def lit_cells(dots: dict[str, list], edges: tuple[str, ...], backward: bool,
-              progress: float) -> Cells:
+def lit_cells(
+    dots: dict[str, list], edges: tuple[str, ...], backward: bool, progress: float
+) -> Cells:
     """The lit edges, drawn from where the number starts to where it has reached."""
     lit: list[tuple[int, int]] = []
     head: list[tuple[int, int]] = []
@@ -302,7 +312,10 @@ def draw(
         box = layout.labels.get(name)
         if box is not None:
             elements["label:" + name] = draw_label(
-                box, weight, backward, hide_new=moving and progress < 0.5,
+                box,
+                weight,
+                backward,
+                hide_new=moving and progress < 0.5,
                 selected=name == selected,
             )
         elif weight.active:

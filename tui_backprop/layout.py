@@ -106,14 +106,18 @@ def fit_network(shape: Shape, needs: Needs, width: int, height: int) -> NetworkL
     for k in range(columns):
         ports = len(shape.ports(k)) if k and show_labels else 0
         inner.append(max(len(shape.lines[k]), ports))
-    column_heights = [len(names) * (h + 2) + len(names) - 1 for names, h in zip(layers, inner, strict=True)]
+    column_heights = [
+        len(names) * (h + 2) + len(names) - 1 for names, h in zip(layers, inner, strict=True)
+    ]
     natural = max(column_heights)
     padding = 1 if height >= natural + 2 * max(len(n) for n in layers) + 2 else 0
     tallest = max(len(names) for names in layers)
     spare_rows = height - natural - 2 * padding * tallest
     gap = 1 + max(0, min(MAX_GAP - 1, spare_rows // max(tallest, 1)))
     heights = [h + 2 + 2 * padding for h in inner]
-    column_heights = [len(names) * heights[k] + (len(names) - 1) * gap for k, names in enumerate(layers)]
+    column_heights = [
+        len(names) * heights[k] + (len(names) - 1) * gap for k, names in enumerate(layers)
+    ]
     total_height = max(max(column_heights), height)
 
     nodes: dict[str, Box] = {}

@@ -197,7 +197,10 @@ class LessonScreen(LectureToolsScreen):
             record = self.trace.iteration(number)
             first = record.first_index
             last = first + len(record.steps) - 1
-            views = [build_view(self.trace, first, self.decimals), build_view(self.trace, last, self.decimals)]
+            views = [
+                build_view(self.trace, first, self.decimals),
+                build_view(self.trace, last, self.decimals),
+            ]
             needs = diagram.needs_of(self.shape, views)
             before = self._needs_seen.get("widest")
             if before is not None and before[0] == key[:3]:
@@ -214,7 +217,10 @@ class LessonScreen(LectureToolsScreen):
         record = self.trace.iteration(number)
         longest = max(len(step.text) + len(str(step.number)) + 2 for step in record.steps)
         rows = -(-longest // max(width, 20))
-        slopes = any(step.kind in ("weight_slope", "bias_slope") for step in record.steps)
+        slopes = any(
+            step.kind in ("weight_slope", "bias_slope") and len(step.numbers["factors"]) == 1
+            for step in record.steps
+        )
         return max(self._formula_rows if self._fitted else 1, rows + slopes)
 
     @property
@@ -271,7 +277,9 @@ class LessonScreen(LectureToolsScreen):
             lines.append(Content.styled(self.point_vectors(view), "$text-muted"))
         if self.details is not None:
             formulas = element_details(self.trace, self.index, self.details)
-            lines.append(Content.styled(f"{self.details}: its formulas so far", "bold $text-accent"))
+            lines.append(
+                Content.styled(f"{self.details}: its formulas so far", "bold $text-accent")
+            )
             lines.extend(Content(f"   {line}") for line in formulas or ["(nothing computed yet)"])
         return lines
 

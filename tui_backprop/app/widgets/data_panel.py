@@ -27,23 +27,33 @@ def visible_rows(view: StepView, count: int) -> list[DataRow]:
 
 
 def table_lines(
-    view: StepView, inputs: tuple[str, ...], outputs: tuple[str, ...], has_targets: bool,
-    count: int, width: int,
+    view: StepView,
+    inputs: tuple[str, ...],
+    outputs: tuple[str, ...],
+    has_targets: bool,
+    count: int,
+    width: int,
 ) -> tuple[list[tuple[str, str]], bool]:
     """(text, style) lines, and whether columns had to be condensed to fit `width`."""
     rows = visible_rows(view, count)
     focus = view.step.node if view.step.node in outputs else outputs[0]
-    for condensed in (0, 1, 2):
-        header = ["", "point"]
+    for condensed in (0, 1, 2, 3):
+        short = condensed == 3
+        header = ["", "pt" if short else "point"]
         if condensed:
             header.append("inputs")
         else:
             header += list(inputs)
-        many = condensed == 2 and len(outputs) > 1
+        many = condensed >= 2 and len(outputs) > 1
         names = f" ({focus})" if many else ""
-        header.append("prediction" + names)
+        words = (
+            ("pred", "target", "error", "sq. err")
+            if short
+            else ("prediction", "target", "error", "squared error")
+        )
+        header.append(words[0] + names)
         if has_targets:
-            header += ["target" + names, "error" + names, "squared error"]
+            header += [words[1] + names, words[2] + names, words[3]]
         body = []
         for row in rows:
             mark = "▶" if row.current else ("•" if row.in_batch else " ")
@@ -70,15 +80,14 @@ def table_lines(
             return "  ".join(cell.rjust(w) for cell, w in zip(cells, widths, strict=True))
 
         lines = [(line(header), "bold")] + [(line(c), s) for c, s in body]
-        if max(len(text) for text, _ in lines) <= width or condensed == 2:
+        if max(len(text) for text, _ in lines) <= width:
             break
-    if view.hidden_rows or len(view.rows) > len(rows):
-        more = len(view.rows) + view.hidden_rows - len(rows)
-        lines[0] = (lines[0][0] + f"   (+{more} more points)", "bold")
+    more = len(view.rows) + view.hidden_rows - len(rows)
     if has_targets:
         total = view.total_error if view.total_error is not None else "·"
         loss = view.loss if view.loss is not None else "·"
-        lines.append((f"total squared error {total}   loss {loss}", "bold"))
+        tail = f"   ({more} more points)" if more else ""
+        lines.append((f"total squared error {total}   loss {loss}{tail}", "bold"))
     return lines, bool(condensed)
 
 
@@ -88,6 +97,7 @@ class DataPanel(Static):
     DEFAULT_CSS = """
     DataPanel {
         padding: 0 1;
+        text-wrap: nowrap;
         color: $foreground;
         background: $background;
     }

@@ -13,7 +13,11 @@ COMPACT_BELOW = 100  # columns: below this, the header uses its short form
 def header_parts(view: StepView, width: int) -> list[str]:
     """Where we are, shortest form first dropped: at 80 columns title, n/N, phase, it."""
     if width < COMPACT_BELOW:
-        where = "final" if view.final else (f"it {view.iteration}/{view.updates}" if view.updates else "")
+        where = (
+            "final"
+            if view.final
+            else (f"it {view.iteration}/{view.updates}" if view.updates else "")
+        )
         return [f"{view.index + 1}/{view.total}", view.phase, where]
     return [view.header()]
 

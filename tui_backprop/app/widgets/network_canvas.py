@@ -127,8 +127,9 @@ class NetworkCanvas(ScrollView, can_focus=False):
                 if edge is not None:
                     x0 = int(min(edge.x0, edge.x1))
                     y0 = int(min(edge.y0, edge.y1))
-                    span = Region(x0, y0, int(abs(edge.x1 - edge.x0)) + 1,
-                                  int(abs(edge.y1 - edge.y0)) + 1)
+                    span = Region(
+                        x0, y0, int(abs(edge.x1 - edge.x0)) + 1, int(abs(edge.y1 - edge.y0)) + 1
+                    )
                     if span.width <= self.size.width and span.height <= self.size.height:
                         region = region.union(span)
         if region is not None:
