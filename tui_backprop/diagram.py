@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from tui_backprop.layout import (
     Box,
-    NetworkLayout,
     Needs,
+    NetworkLayout,
     Shape,
     braille_cells,
     braille_char,
