@@ -90,8 +90,9 @@ def fit_network(shape: Shape, needs: Needs, width: int, height: int) -> NetworkL
     fixed = 2 + sum(node_width) + sum(label)
     runs = columns - 1
     spare = width - fixed - runs * MIN_RUN
-    if spare < 0 and runs:  # tight: nodes lose their padding before anything scrolls
-        node_width = [max(needs.node[k] + 2, name_width[k] - 2) for k in range(columns)]
+    if spare < 0 and runs:  # tight: nodes lose their right padding before anything scrolls
+        # two borders and the space before the text; " name" still whole in the top border
+        node_width = [max(needs.node[k] + 3, name_width[k] - 1) for k in range(columns)]
         fixed = 2 + sum(node_width) + sum(label)
         spare = width - fixed - runs * MIN_RUN
     grow = max(0, min(MAX_NODE_GROWTH, spare // (3 * columns))) if spare > 0 else 0
