@@ -8,6 +8,7 @@ Roles: the parts of the picture that get a colour of their own (see app/roles.py
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tui_backprop.layout import (
     Box,
@@ -183,6 +184,12 @@ def draw_node(
     return tuple(spans)
 
 
+@lru_cache(maxsize=4096)
+def _node_drawing(box, node, kinds, rows, hide):
+    """draw_node, remembered: most nodes look the same from one step to the next."""
+    return draw_node(box, node, kinds, dict(rows), hide=hide)
+
+
 def draw_label(
     box: Box, weight: WeightView, backward: bool, *, hide_new: bool = False, selected: bool = False
 ) -> tuple[Span, ...]:
@@ -304,8 +311,8 @@ def draw(
         for name in names:
             node = view.nodes[name]
             hide = node.changed if moving and node.changed in ("z", "value") else None
-            elements[name] = draw_node(
-                layout.nodes[name], node, shape.lines[k], layout.content_rows[name], hide=hide
+            elements[name] = _node_drawing(
+                layout.nodes[name], node, shape.lines[k], layout.content_rows[name], hide
             )
     backward = view.edge_direction == "backward"
     for name, weight in view.weights.items():

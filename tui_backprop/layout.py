@@ -69,7 +69,7 @@ class NetworkLayout:
     nodes: dict[str, Box]
     labels: dict[str, Box]  # weight or bias name -> where its label goes
     edges: dict[str, Segment]
-    content_rows: dict[str, dict[str, int]]  # node -> {line kind: row}
+    content_rows: dict[str, tuple[tuple[str, int], ...]]  # node -> ((line kind, row), ...)
     show_labels: bool
 
 
@@ -122,7 +122,7 @@ def fit_network(shape: Shape, needs: Needs, width: int, height: int) -> NetworkL
     total_height = max(max(column_heights), height)
 
     nodes: dict[str, Box] = {}
-    content_rows: dict[str, dict[str, int]] = {}
+    content_rows: dict[str, tuple[tuple[str, int], ...]] = {}
     x = left
     xs = []
     for k, names in enumerate(layers):
@@ -133,7 +133,7 @@ def fit_network(shape: Shape, needs: Needs, width: int, height: int) -> NetworkL
             box = Box(x, top + j * (heights[k] + gap), node_width[k], heights[k])
             nodes[name] = box
             first = box.y + 1 + padding + (inner[k] - len(shape.lines[k])) // 2
-            content_rows[name] = {kind: first + i for i, kind in enumerate(shape.lines[k])}
+            content_rows[name] = tuple((kind, first + i) for i, kind in enumerate(shape.lines[k]))
         x += node_width[k]
 
     labels: dict[str, Box] = {}

@@ -260,18 +260,31 @@ def _note(note: str, iteration: int, final: bool) -> str:
 def _weight_view(
     record: Iteration, known, name, slope_key, new_key, old, slope, new, *, active: bool, d: int
 ) -> WeightView:
-    shown_slope = fmt(slope, d) if slope is not None and slope_key in known else None
-    shown_new = fmt(new, d) if new is not None and new_key in known else None
+    # formatting is the cost on a big network: each number once per iteration and decimals
+    cache = record.__dict__.setdefault("_formatted", {})
+    key = (name, d)
+    texts = cache.get(key)
+    if texts is None:
+        texts = cache[key] = (
+            fmt(old, d),
+            None if slope is None else fmt(slope, d),
+            None if new is None else fmt(new, d),
+            _sign(float(old)),
+            0 if slope is None else _sign(float(slope)),
+        )
+    value, slope_text, new_text, sign, slope_sign = texts
+    shown_slope = slope_text if slope_key in known else None
+    shown_new = new_text if new_key in known else None
     changed = None
     if active:
         changed = "new" if shown_new is not None else ("slope" if shown_slope else None)
     return WeightView(
         name,
-        fmt(old, d),
+        value,
         shown_slope,
         shown_new,
-        _sign(float(old)),
-        _sign(float(slope)) if shown_slope is not None else 0,
+        sign,
+        slope_sign if shown_slope is not None else 0,
         active,
         changed,
     )
