@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -29,6 +31,13 @@ MIN_NARRATION = 3  # rows the narration keeps below the network when it can
 MIN_PLOT = 10  # rows a plot needs to be read
 AUTOPLAY_DELAYS = (3.0, 2.0, 1.2, 0.8, 0.5, 0.3, 0.15)
 PLOT_ACTIONS = ("cycle_plot", "next_plot_weight", "next_plot_weight_b", "toggle_log_scale")
+
+
+def wrapped_rows(text: str, width: int) -> int:
+    """Rows `text` takes when wrapped at spaces to `width` cells."""
+    if len(text) <= width:
+        return 1
+    return len(textwrap.wrap(text, width, break_on_hyphens=False))
 
 
 def _b(
@@ -99,6 +108,7 @@ class LessonScreen(LectureToolsScreen):
         self._needs_seen: dict[tuple, diagram.Needs] = {}
         self._fitted: tuple | None = None
         self._formula_rows = 1
+        self._formula_need: dict[tuple, int] = {}
         self._data_rows = 1
 
     # -- layout -----------------------------------------------------------------
@@ -214,14 +224,17 @@ class LessonScreen(LectureToolsScreen):
     def _formula_height(self, width: int) -> int:
         """Rows for the longest formula of this iteration, and the factors' legend."""
         number, _ = self.trace.iteration_of(self.index)
-        record = self.trace.iteration(number)
-        longest = max(len(step.text) + len(str(step.number)) + 2 for step in record.steps)
-        rows = -(-longest // max(width, 20))
-        slopes = any(
-            step.kind in ("weight_slope", "bias_slope") and len(step.numbers["factors"]) == 1
-            for step in record.steps
-        )
-        return max(self._formula_rows if self._fitted else 1, rows + slopes)
+        width = max(width, 20)
+        key = (id(self.trace), len(self.trace.departures), self.decimals, number, width)
+        if key not in self._formula_need:
+            record = self.trace.iteration(number)
+            rows = max(wrapped_rows(f"{step.number}. {step.text}", width) for step in record.steps)
+            slopes = any(
+                step.kind in ("weight_slope", "bias_slope") and len(step.numbers["factors"]) == 1
+                for step in record.steps
+            )
+            self._formula_need = {key: rows + slopes}
+        return max(self._formula_rows if self._fitted else 1, self._formula_need[key])
 
     @property
     def decimals(self) -> int:
@@ -234,9 +247,12 @@ class LessonScreen(LectureToolsScreen):
     def show(self, animate: bool = False) -> None:
         view = build_view(self.trace, self.index, self.decimals)
         self.view = view
-        size = self.app.size
         if self._fitted is not None:
-            self._fit_network(*self._fitted[:2])
+            size = self.app.size
+            if self._formula_height(size.width - 2) > self._formula_rows:
+                self._fit(size.width, size.height)  # this iteration has a longer formula
+            else:
+                self._fit_network(*self._fitted[:2])
         badges = []
         if self.playing:
             badges.append(("▶ playing", "$text-accent"))
@@ -255,7 +271,6 @@ class LessonScreen(LectureToolsScreen):
         canvas.show(view, animate=animate)
         self.query_one(NarrationPanel).show(self.narration_lines(view, data.condensed))
         self._show_plots(view)
-        del size
         # Only when what the keys can do has changed: a footer redraw every step flickers.
         enabled = (self.index == 0, self.index == len(self.trace) - 1, self.details is None)
         if enabled != self._enabled:
