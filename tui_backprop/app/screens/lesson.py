@@ -199,8 +199,9 @@ class LessonScreen(LectureToolsScreen):
             canvas.set_layout(fit_network(self.shape, needs, max(width - 1, 10), max(height, 3)))
 
     def _needs(self) -> diagram.Needs:
-        """Cells the numbers of the current iteration need (grows, never shrinks: the
-        diagram keeps its size while stepping)."""
+        """Cells the numbers of the current iteration need: the diagram keeps its size
+        while stepping through an iteration, and depends only on the step shown (not on
+        the steps seen before), so stepping back shows exactly what was shown."""
         number, _ = self.trace.iteration_of(self.index)
         key = (self.trace, len(self.trace.departures), self.decimals, number)
         if key not in self._needs_seen:
@@ -211,14 +212,7 @@ class LessonScreen(LectureToolsScreen):
                 build_view(self.trace, first, self.decimals),
                 build_view(self.trace, last, self.decimals),
             ]
-            needs = diagram.needs_of(self.shape, views)
-            before = self._needs_seen.get("widest")
-            if before is not None and before[0] == key[:3]:
-                old = before[1]
-                needs = diagram.Needs(
-                    tuple(map(max, old.node, needs.node)), tuple(map(max, old.label, needs.label))
-                )
-            self._needs_seen = {key: needs, "widest": (key[:3], needs)}
+            self._needs_seen = {key: diagram.needs_of(self.shape, views)}
         return self._needs_seen[key]
 
     def _formula_height(self, width: int) -> int:
@@ -234,7 +228,7 @@ class LessonScreen(LectureToolsScreen):
                 for step in record.steps
             )
             self._formula_need = {key: rows + slopes}
-        return max(self._formula_rows if self._fitted else 1, self._formula_need[key])
+        return self._formula_need[key]
 
     @property
     def decimals(self) -> int:
@@ -249,8 +243,8 @@ class LessonScreen(LectureToolsScreen):
         self.view = view
         if self._fitted is not None:
             size = self.app.size
-            if self._formula_height(size.width - 2) > self._formula_rows:
-                self._fit(size.width, size.height)  # this iteration has a longer formula
+            if self._formula_height(size.width - 2) != self._formula_rows:
+                self._fit(size.width, size.height)  # this iteration's formulas differ
             else:
                 self._fit_network(*self._fitted[:2])
         badges = []
