@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from tui_backprop.app.actions import ACTIONS
 from tui_backprop.app.screens.lesson import LessonScreen
 from tui_backprop.app.screens.picker import PickerScreen
 from tui_backprop.bundled import bundled_names, bundled_path
@@ -41,13 +42,11 @@ class BackpropApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, LessonScreen):
-            for binding in screen.BINDINGS:
-                if binding.action in ("toggle_help", "app.quit", "clear_details"):
-                    continue
+            for row in ACTIONS:
                 yield SystemCommand(
-                    binding.tooltip,
-                    f"Keys: {binding.key}",
-                    lambda action=binding.action: screen.run_action(action),
+                    row.words,
+                    f"Keys: {row.key_name}",
+                    lambda action=row.action: screen.run_action(action),
                 )
         for name in bundled_names():
             yield SystemCommand(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
 from tui_backprop import places
+from tui_backprop.app.actions import LESSON, bindings
 from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
 from tui_backprop.app.widgets.data_panel import DataPanel
@@ -27,44 +27,10 @@ PULSE_SECONDS = 0.33
 PLOT_ACTIONS = ("cycle_plot", "next_plot_weight", "next_plot_weight_b", "toggle_log_scale")
 
 
-def _b(
-    key: str, action: str, description: str, tooltip: str, show: bool = True, **kwargs
-) -> Binding:
-    return Binding(key, action, description, show=show, id=action, tooltip=tooltip, **kwargs)
-
-
 class LessonScreen(LectureToolsScreen):
     """Renders step `index` of the trace; every key only moves the index."""
 
-    BINDINGS = [
-        _b("space,right,l", "next", "Next", "Next step"),
-        _b("left,h,backspace", "previous", "Back", "Previous step: the screen as it was"),
-        _b("right_square_bracket", "next_phase", "Phase»", "Next phase boundary"),
-        _b("left_square_bracket", "previous_phase", "«Phase", "Previous phase boundary"),
-        _b("right_curly_bracket", "next_iteration", "Iter»", "Next iteration (update)"),
-        _b("left_curly_bracket", "previous_iteration", "«Iter", "Previous iteration", show=False),
-        _b("home", "start", "Start", "First step", show=False),
-        _b("end", "end", "End", "Last step: end of training", show=False),
-        _b("p", "autoplay", "Play", "Autoplay on or off"),
-        _b("plus,equals_sign", "faster", "Faster", "Autoplay faster", show=False),
-        _b("minus", "slower", "Slower", "Autoplay slower", show=False),
-        _b("g", "goto", "Go to", "Go to a step number or place"),
-        _b("r", "restart", "Restart", "Back to the first step", show=False),
-        _b("escape", "clear_details", "Clear", "Hide the clicked element's details", show=False),
-        _b(
-            "v",
-            "cycle_plot",
-            "Plot",
-            "Show a plot: loss history, loss against a weight, landscape, none",
-        ),
-        _b("w", "next_plot_weight", "Weight", "Plot against the next weight", show=False),
-        _b(
-            "W", "next_plot_weight_b", "Weight 2", "Landscape: change the second weight", show=False
-        ),
-        _b("L", "toggle_log_scale", "Log", "Loss history on a log scale", show=False),
-        _b("question_mark", "toggle_help", "Keys", "The keys and what they do"),
-        _b("q", "app.quit", "Quit", "Quit backprop-tui"),
-    ]
+    BINDINGS = bindings(LESSON)
 
     def __init__(self, scenario: Scenario, start: int = 0, autoplay: float | None = None) -> None:
         super().__init__()
@@ -274,10 +240,11 @@ class LessonScreen(LectureToolsScreen):
         self.app.push_screen(GoToScreen(len(self.trace), self.scenario.bookmarks), jump)
 
     def action_toggle_help(self) -> None:
-        if self.query("HelpPanel"):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()
+        from tui_backprop.app.screens.keys_help import KeysHelpScreen
+
+        # The key list covers the narration only: the formula line and network stay in view.
+        formula_bottom = self.query_one("#explanation-scroll").region.y + 2
+        self.app.push_screen(KeysHelpScreen(keep_rows=formula_bottom))
 
     def action_clear_details(self) -> None:
         self.details = None
