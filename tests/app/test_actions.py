@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Footer, Input
 
-from tui_backprop.app.actions import ACTIONS, GROUPS, LESSON, TOOLS, bindings, rows
+from tui_backprop.app.actions import (
+    ACTIONS,
+    GROUPS,
+    LESSON,
+    TOOLS,
+    bindings,
+    markdown_table,
+    rows,
+)
 from tui_backprop.app.screens.keys_help import KeyRow, KeysHelpScreen, split_into_columns
 from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
 from tui_backprop.app.screens.lesson import LessonScreen
@@ -203,3 +213,8 @@ async def test_keys_typed_fast_close_the_keys_screen_once(lesson):
         await pilot.pause()
         assert app.screen is lesson_screen
         assert lesson_screen.index == 2
+
+
+def test_readme_keys_table_is_the_action_table():
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme

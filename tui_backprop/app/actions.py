@@ -77,7 +77,8 @@ ACTIONS: tuple[LessonAction, ...] = (
        "jump", "b", home=TOOLS),
     # -- pictures -----------------------------------------------------------------------
     _a("v", "cycle_plot", "Plot",
-       "Show a plot: loss history, loss against a weight, the loss landscape, or none",
+       "Show a plot: loss history, loss against the selected weight (its tangent, the "
+       "step downhill), the loss landscape over two weights, or none",
        "pictures", "v"),
     _a("w", "next_plot_weight", "Weight",
        "Plot the loss against the next weight (and select it for e)", "pictures", "w"),
@@ -87,7 +88,8 @@ ACTIONS: tuple[LessonAction, ...] = (
        "pictures", "L"),
     # -- what-if ------------------------------------------------------------------------
     _a("e", "edit_weight", "Edit w",
-       "What if this weight were different? Type a new value for the selected weight",
+       "What if this weight were different? Type a new value for the selected weight; "
+       "the run is recomputed from the start of this iteration",
        "what-if", "e", home=TOOLS),
     _a("a", "edit_learning_rate", "Rate",
        "What if the learning rate were different? Change it from this iteration on",
@@ -142,3 +144,12 @@ def bindings(home: str) -> list[Binding]:
         )
         for row in rows(home=home)
     ]
+
+
+def markdown_table() -> str:
+    """The table as the README shows it (a test keeps the two the same)."""
+    lines = ["| keys | group | what it does |", "|---|---|---|"]
+    for group in GROUPS:
+        for row in rows(group):
+            lines.append(f"| {row.key_name} | {group} | {row.words} |")
+    return "\n".join(lines) + "\n"
