@@ -50,13 +50,13 @@ from textual.keys import _character_to_key, key_to_character
 from textual.pilot import OutOfBounds, Pilot
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
+from tui_backprop.app.widgets.node_box import NodeBox
+from tui_backprop.app.widgets.weight_label import WeightLabel
 
 from tui_backprop.app.app import BackpropApp
 from tui_backprop.app.screens.goto import GoToScreen
 from tui_backprop.app.screens.lesson import LessonScreen
 from tui_backprop.app.widgets.lesson_header import LessonHeader
-from tui_backprop.app.widgets.node_box import NodeBox
-from tui_backprop.app.widgets.weight_label import WeightLabel
 from tui_backprop.bundled import bundled_names, bundled_path
 from tui_backprop.scenario import load_scenario
 from tui_backprop.trace import Trace
