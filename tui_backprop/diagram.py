@@ -221,21 +221,21 @@ def draw_label(
 
 def draw_floating_label(layout: NetworkLayout, weight: WeightView) -> tuple[Span, ...]:
     """Dense networks have no label per weight: the active one floats on its edge."""
-    segment = layout.edges.get(weight.name)
-    if segment is None:
-        return ()
     pieces = label_text(weight)
-    width = sum(len(t) for t, _ in pieces) + 2
-    x = int((segment.x0 + segment.x1) / 2) - width // 2
-    y = int((segment.y0 + segment.y1) / 2)
-    x = max(0, min(x, layout.width - width))
-    spans = [Span(x, y, " ", "inside")]
-    x += 1
+    box = layout.floating_label(weight.name, sum(len(t) for t, _ in pieces) + 2)
+    if box is None:
+        return ()
+    spans = [Span(box.x, box.y, " ", "inside")]
+    x = box.x + 1
     for text, role in pieces:
-        spans.append(Span(x, y, text, "changed" if text == weight.slope else role))
+        spans.append(Span(x, box.y, text, "changed" if text == weight.slope else role))
         x += len(text)
-    spans.append(Span(x, y, " ", "inside"))
+    spans.append(Span(x, box.y, " ", "inside"))
     return tuple(spans)
+
+
+def floating_width(weight: WeightView) -> int:
+    return sum(len(t) for t, _ in label_text(weight)) + 2
 
 
 def lit_cells(

@@ -363,8 +363,9 @@ class LessonScreen(LectureToolsScreen):
         from tui_backprop.app.screens.keys_help import KeysHelpScreen
 
         # The key list covers the narration only: the formula line and network stay in view.
-        formula = self.query_one(FormulaLine).region
-        self.app.push_screen(KeysHelpScreen(keep_rows=formula.y + formula.height))
+        # Over the narration, below the network: the formula and the network stay in view.
+        network = self.query_one(NetworkCanvas).region
+        self.app.push_screen(KeysHelpScreen(keep_rows=network.y + network.height))
 
     def action_toggle_narration(self) -> None:
         self.narration_shown = not self.narration_shown

@@ -121,7 +121,10 @@ class NetworkCanvas(ScrollView, can_focus=False):
                 region = Region(box.x, box.y, box.width, box.height)
         for name, weight in view.weights.items():
             if weight.active:
-                box = layout.labels.get(name) or layout.nodes[diagram._target(name)]
+                box = layout.labels.get(name) or layout.floating_label(
+                    name, diagram.floating_width(weight)
+                )
+                box = box or layout.nodes[diagram._target(name)]
                 region = Region(box.x, box.y, box.width, box.height)
                 edge = layout.edges.get(name)
                 if edge is not None:
