@@ -56,6 +56,7 @@ from terminal import (  # noqa: E402
     bench_startup,
     percentile,
     progress,
+    title,
 )
 
 TARGET_RELU_MEDIAN = 1.5  # x the minimal app's median, key to last byte
@@ -276,7 +277,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="one round, fewer keys and runs")
     parser.add_argument("--only", nargs="+", choices=PARTS, default=PARTS[:3])
     parser.add_argument("--keys", type=int, default=300, help="sampled keys per app")
-    parser.add_argument("--animated-keys", type=int, default=60, help="keys, animations on")
+    parser.add_argument("--animated-keys", type=int, default=45, help="keys, animations on")
     parser.add_argument("--rounds", type=int, default=3, help="sessions per app for keys")
     args = parser.parse_args()
     if args.quick:
@@ -294,10 +295,10 @@ def main() -> int:
     progress(f"load average at the start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     table, details = Table(), []
     if "keys" in args.only or "startup" in args.only:
-        relu, big = Lesson.read("backprop-relu"), Lesson.read("big-network")
+        relu = Lesson.read("backprop-relu")
     if "keys" in args.only:
         started = time.perf_counter()
-        results = bench_keys(keys, rounds, relu, big, animated)
+        results = bench_keys(keys, rounds, relu, title("big-network"), animated)
         key_targets(table, results)
         details.append(key_details(results, rounds))
         progress(f"keys: {time.perf_counter() - started:.0f} s")

@@ -87,17 +87,30 @@ class Lesson:
 
     @classmethod
     def read(cls, name: str) -> Lesson:
-        def run(kind: str) -> str:
-            return subprocess.run(
-                app_command(name, "--trace", kind), capture_output=True, text=True, check=True
-            ).stdout
-
-        steps = [json.loads(line) for line in run("jsonl").splitlines() if line.strip()]
+        steps = [json.loads(line) for line in trace(name, "jsonl") if line.strip()]
         nodes = sorted({s["node"] for s in steps if s.get("node")})
         # Step 1's formula is "point 1: x1 = 0.5, x2 = 1": its first input's value.
         first = re.search(r"\bx1 = [^,]+", steps[0]["text"])
         assert first, f"{name}: step 1 {steps[0]['text']!r} has no x1 = ..."
-        return cls(name, run("text").splitlines()[0].strip(), len(steps), nodes, first.group())
+        return cls(name, title(name), len(steps), nodes, first.group())
+
+
+def trace(name: str, kind: str) -> list[str]:
+    done = subprocess.run(
+        app_command(name, "--trace", kind), capture_output=True, text=True, check=True
+    )
+    return done.stdout.splitlines()
+
+
+def title(name: str) -> str:
+    """The first line of the text trace (read alone: big-network's trace is long)."""
+    with subprocess.Popen(
+        app_command(name, "--trace", "text"), stdout=subprocess.PIPE, text=True
+    ) as process:
+        line = process.stdout.readline().strip()
+        process.kill()
+    assert line, f"{name}: no title from --trace text"
+    return line
 
 
 # -- start-up --------------------------------------------------------------------------------
@@ -201,21 +214,21 @@ def run_keys(
 
 
 def bench_keys(
-    keys: int, rounds: int, relu: Lesson, big: Lesson, animated_keys: int
+    keys: int, rounds: int, relu: Lesson, big_title: str, animated_keys: int
 ) -> dict[str, Keys]:
     """Rounds alternate the apps, so a busy spell on the shared machine hits all alike."""
     results = {
         name: Keys(name)
         for name in ("minimal", "backprop-relu", "big-network", "relu animated", "big animated")
     }
-    relu_ready, big_ready = words(relu.title), words(big.title)
+    relu_ready, big_ready = words(relu.title), words(big_title)
     per_round, animated_round = max(keys // rounds, 1), max(animated_keys // rounds, 1)
     sessions = (  # name, command, first frame, plan of keys, animations, keys per session
         ("minimal", minimal_command(), words(MINIMAL_READY), minimal_plan, False, per_round),
         ("backprop-relu", app_command(relu.name), relu_ready, relu_plan, False, per_round),
-        ("big-network", app_command(big.name), big_ready, big_plan, False, per_round),
+        ("big-network", app_command("big-network"), big_ready, big_plan, False, per_round),
         ("relu animated", app_command(relu.name), relu_ready, relu_plan, True, animated_round),
-        ("big animated", app_command(big.name), big_ready, big_plan, True, animated_round),
+        ("big animated", app_command("big-network"), big_ready, big_plan, True, animated_round),
     )
     for number in range(1, rounds + 1):
         started = time.perf_counter()
