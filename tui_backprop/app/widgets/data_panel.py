@@ -10,7 +10,6 @@ from __future__ import annotations
 from textual.content import Content
 
 from tui_backprop.app.widgets.text_rows import TextRows
-
 from tui_backprop.view import DataRow, StepView
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.content import Content
 
 from tui_backprop.app.widgets.text_rows import TextRows
-
 from tui_backprop.view import StepView
 
 COMPACT_BELOW = 100  # columns: below this, the header uses its short form
