@@ -228,13 +228,15 @@ class LessonScreen(LectureToolsScreen):
             badges.append(("⚠ diverging", "bold $text-error"))
         self.query_one(LessonHeader).show(view, badges=badges)
         animate = animate and self.app.animation_level != "none"
-        self.query_one(FormulaLine).show(view)
+        formula = self.query_one(FormulaLine)
+        # animated: the result (and a slope's factors) join the formula as they arrive
+        formula.show(view, frozenset({"result"}) if animate else frozenset())
         data = self.query_one(DataPanel)
         outputs = self.scenario.layers[-1].nodes
         data.show(view, self.scenario.inputs, outputs, self.scenario.has_targets, self._data_rows)
         canvas = self.query_one(NetworkCanvas)
         canvas.selected = self.details
-        canvas.show(view, animate=animate)
+        canvas.show(view, animate=animate, on_arrival=lambda: formula.show(view))
         self.query_one(NarrationPanel).show(self.narration_lines(view, data.condensed))
         self._show_plots(view)
         self.call_after_refresh(self._prepare_next)
