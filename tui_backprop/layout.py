@@ -58,7 +58,8 @@ class Needs:
 
 MIN_RUN, MAX_RUN = 2, 40  # cells of bare edge between a node and the next column's labels
 MAX_NODE_GROWTH = 6  # extra cells a node box may widen by to fill the width
-MAX_GAP = 5  # blank rows between two nodes of a column, at most
+MAX_PADDING = 3  # blank rows above and below a node's lines, at most
+MAX_GAP = 13  # blank rows between two nodes of a column, at most
 DENSE_PORTS = 8  # more weights into a node than this: no label per weight
 
 
@@ -124,10 +125,11 @@ def fit_network(shape: Shape, needs: Needs, width: int, height: int) -> NetworkL
         len(names) * (h + 2) + len(names) - 1 for names, h in zip(layers, inner, strict=True)
     ]
     natural = max(column_heights)
-    padding = 1 if height >= natural + 2 * max(len(n) for n in layers) + 2 else 0
     tallest = max(len(names) for names in layers)
-    spare_rows = height - natural - 2 * padding * tallest
-    gap = 1 + max(0, min(MAX_GAP - 1, spare_rows // max(tallest, 1)))
+    spare_rows = max(0, height - natural - 2)
+    padding = min(MAX_PADDING, spare_rows // (2 * tallest + 2))
+    spare_rows -= 2 * padding * tallest
+    gap = 1 + max(0, min(MAX_GAP - 1, spare_rows // max(tallest - 1, 1)))
     heights = [h + 2 + 2 * padding for h in inner]
     column_heights = [
         len(names) * heights[k] + (len(names) - 1) * gap for k, names in enumerate(layers)
