@@ -14,6 +14,7 @@ from textual.command import CommandPalette
 from textual.widgets import Input
 
 from tui_backprop.app.screens.goto import GoToScreen
+from tui_backprop.app.screens.keys_help import KeysHelpScreen
 from tui_backprop.app.screens.lesson import LessonScreen
 from tui_backprop.app.widgets.formula_line import FormulaLine
 from tui_backprop.app.widgets.lesson_header import LessonHeader
@@ -360,15 +361,15 @@ async def test_goto_escape_cancels(lesson):
 # -- help, palette, quit ---------------------------------------------------------------
 
 
-async def test_question_mark_shows_and_hides_the_help_panel(lesson):
+async def test_question_mark_shows_and_hides_the_keys_screen(lesson):
     app = lesson()
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        assert not screen.query("HelpPanel")
         await pilot.press("question_mark")
-        assert screen.query("HelpPanel")
+        assert isinstance(app.screen, KeysHelpScreen)
+        assert not app.screen.query("HelpPanel")  # the app's own screen, not Textual's
         await pilot.press("?")
-        assert not screen.query("HelpPanel")
+        assert app.screen is screen
 
 
 async def test_ctrl_p_opens_the_command_palette(lesson):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import textwrap
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Container
 from textual.content import Content
 from textual.widgets import Footer, Static
 
 from tui_backprop import diagram, places
+from tui_backprop.app.actions import LESSON, bindings
 from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
 from tui_backprop.app.widgets.data_panel import DataPanel
@@ -40,50 +40,10 @@ def wrapped_rows(text: str, width: int) -> int:
     return len(textwrap.wrap(text, width, break_on_hyphens=False))
 
 
-def _b(
-    key: str, action: str, description: str, tooltip: str, show: bool = True, **kwargs
-) -> Binding:
-    return Binding(key, action, description, show=show, id=action, tooltip=tooltip, **kwargs)
-
-
 class LessonScreen(LectureToolsScreen):
     """Renders step `index` of the trace; every key only moves the index."""
 
-    BINDINGS = [
-        _b("space,right,l", "next", "Next", "Next step"),
-        _b("left,h,backspace", "previous", "Back", "Previous step: the screen as it was"),
-        _b("right_square_bracket", "next_phase", "Phase»", "Next phase boundary"),
-        _b("left_square_bracket", "previous_phase", "«Phase", "Previous phase boundary"),
-        _b("right_curly_bracket", "next_iteration", "Iter»", "Next iteration (update)"),
-        _b("left_curly_bracket", "previous_iteration", "«Iter", "Previous iteration", show=False),
-        _b("home", "start", "Start", "First step", show=False),
-        _b("end", "end", "End", "Last step: end of training", show=False),
-        _b("p", "autoplay", "Play", "Autoplay on or off", show=False),
-        _b("plus,equals_sign", "faster", "Faster", "Autoplay faster", show=False),
-        _b("minus", "slower", "Slower", "Autoplay slower", show=False),
-        _b("g", "goto", "Go to", "Go to a step number or place"),
-        _b("r", "restart", "Restart", "Back to the first step", show=False),
-        _b("escape", "clear_details", "Clear", "Hide the clicked element's details", show=False),
-        _b(
-            "v",
-            "cycle_plot",
-            "Plot",
-            "Show a plot: loss history, loss against a weight, landscape, none",
-            show=False,
-        ),
-        _b("z", "zoom_plot", "Zoom", "The plot takes the whole screen, and back", show=False),
-        _b("w", "next_plot_weight", "Weight", "Plot against the next weight", show=False),
-        _b(
-            "W", "next_plot_weight_b", "Weight 2", "Landscape: change the second weight", show=False
-        ),
-        _b("L", "toggle_log_scale", "Log", "Loss history on a log scale", show=False),
-        _b("n", "toggle_narration", "Notes", "Show or hide the narration"),
-        _b("A", "toggle_animation", "Anim", "Animation on or off", show=False),
-        _b("pagedown,j", "narration_down", "Read on", "Scroll the narration down", show=False),
-        _b("pageup,k", "narration_up", "Read back", "Scroll the narration up", show=False),
-        _b("question_mark", "toggle_help", "Keys", "The keys and what they do"),
-        _b("q", "app.quit", "Quit", "Quit backprop-tui"),
-    ]
+    BINDINGS = bindings(LESSON)
 
     def __init__(self, scenario: Scenario, start: int = 0, autoplay: float | None = None) -> None:
         super().__init__()
@@ -97,7 +57,6 @@ class LessonScreen(LectureToolsScreen):
         self.timer = None
         self.playing = False
         self.narration_shown = True
-        self.animations = True
         self.plot_zoomed = False
         self._enabled: tuple[bool, ...] = ()
         self._layers = scenario.layer_nodes
@@ -255,7 +214,7 @@ class LessonScreen(LectureToolsScreen):
         if view.warning:
             badges.append(("⚠ diverging", "bold $text-error"))
         self.query_one(LessonHeader).show(view, badges=badges)
-        animate = animate and self.animations and self.app.animation_level != "none"
+        animate = animate and self.app.animation_level != "none"
         self.query_one(FormulaLine).show(view)
         data = self.query_one(DataPanel)
         outputs = self.scenario.layers[-1].nodes
@@ -401,20 +360,16 @@ class LessonScreen(LectureToolsScreen):
         self.app.push_screen(GoToScreen(len(self.trace), self.scenario.bookmarks), jump)
 
     def action_toggle_help(self) -> None:
-        if self.query("HelpPanel"):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()
+        from tui_backprop.app.screens.keys_help import KeysHelpScreen
+
+        # The key list covers the narration only: the formula line and network stay in view.
+        formula = self.query_one(FormulaLine).region
+        self.app.push_screen(KeysHelpScreen(keep_rows=formula.y + formula.height))
 
     def action_toggle_narration(self) -> None:
         self.narration_shown = not self.narration_shown
         self._fit(self.app.size.width, self.app.size.height)
         self.show()
-
-    def action_toggle_animation(self) -> None:
-        self.animations = not self.animations
-        self.query_one(NetworkCanvas).finish_animation()
-        self.notify(f"Animation {'on' if self.animations else 'off'}", timeout=1.5)
 
     def action_narration_down(self) -> None:
         self.query_one(NarrationPanel).scroll_page_down(animate=False)
