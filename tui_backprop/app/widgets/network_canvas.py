@@ -121,7 +121,13 @@ class NetworkCanvas(ScrollView, can_focus=False):
                 region = Region(box.x, box.y, box.width, box.height)
         for name, weight in view.weights.items():
             if weight.active:
-                box = layout.labels.get(name) or layout.nodes[diagram._target(name)]
+                box = layout.labels.get(name)
+                if box is None:  # a dense network: the label floats beside its node
+                    node = layout.nodes[diagram._target(name)]
+                    box = diagram.floating_label_box(layout, weight)
+                    region = Region(node.x, node.y, node.width, node.height)
+                    region = region.union(Region(box.x, box.y, box.width, box.height))
+                    continue
                 region = Region(box.x, box.y, box.width, box.height)
                 edge = layout.edges.get(name)
                 if edge is not None:
