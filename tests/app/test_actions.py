@@ -38,6 +38,8 @@ READABLE = {
     "end": "end",
     "escape": "escape",
     "question_mark": "?",
+    "pagedown": "pgdn",
+    "pageup": "pgup",
 }
 
 
