@@ -219,40 +219,23 @@ def draw_label(
     return tuple(spans)
 
 
-def floating_label_box(layout: NetworkLayout, weight: WeightView) -> Box:
-    """Where the active weight's label goes in a dense network (no label per weight):
-    just left of the node it feeds, on the row nearest where its edge arrives that
-    crosses no node box, so it covers no number and is seen with that node."""
-    width = sum(len(t) for t, _ in label_text(weight)) + 2
-    target = layout.nodes[_target(weight.name)]
-    segment = layout.edges.get(weight.name)
-    end = int(segment.y1) if segment is not None else target.y + target.height // 2
-    x = max(0, target.x - 1 - width)
-
-    def free(y: int) -> bool:
-        return 0 <= y < layout.height and not any(
-            box.y <= y < box.y + box.height and box.x < x + width and x < box.x + box.width
-            for box in layout.nodes.values()
-        )
-
-    for distance in range(layout.height):
-        for y in (end - distance, end + distance):
-            if free(y):
-                return Box(x, y, width, 1)
-    return Box(x, end, width, 1)
-
-
 def draw_floating_label(layout: NetworkLayout, weight: WeightView) -> tuple[Span, ...]:
-    """Dense networks have no label per weight: the active one is drawn beside its node."""
-    box = floating_label_box(layout, weight)
-    x, y = box.x, box.y
-    spans = [Span(x, y, " ", "inside")]
-    x += 1
-    for text, role in label_text(weight):
-        spans.append(Span(x, y, text, "changed" if text == weight.slope else role))
+    """Dense networks have no label per weight: the active one floats on its edge."""
+    pieces = label_text(weight)
+    box = layout.floating_label(weight.name, sum(len(t) for t, _ in pieces) + 2)
+    if box is None:
+        return ()
+    spans = [Span(box.x, box.y, " ", "inside")]
+    x = box.x + 1
+    for text, role in pieces:
+        spans.append(Span(x, box.y, text, "changed" if text == weight.slope else role))
         x += len(text)
-    spans.append(Span(x, y, " ", "inside"))
+    spans.append(Span(x, box.y, " ", "inside"))
     return tuple(spans)
+
+
+def floating_width(weight: WeightView) -> int:
+    return sum(len(t) for t, _ in label_text(weight)) + 2
 
 
 def lit_cells(

@@ -72,6 +72,18 @@ class NetworkLayout:
     content_rows: dict[str, tuple[tuple[str, int], ...]]  # node -> ((line kind, row), ...)
     show_labels: bool
 
+    def floating_label(self, weight: str, width: int) -> Box | None:
+        """Where a dense network's active weight shows its label: on its edge, in the
+        room kept just left of the node it feeds, so it never covers a node."""
+        segment = self.edges.get(weight)
+        if segment is None:
+            return None
+        target = self.nodes[weight.split("->")[1]]
+        x = target.x - width - 1
+        t = (x + width / 2 - segment.x0) / max(segment.x1 - segment.x0, 1e-9)
+        y = segment.y0 + (segment.y1 - segment.y0) * min(max(t, 0.0), 1.0)
+        return Box(max(x, 0), int(y), width, 1)
+
 
 def fit_network(shape: Shape, needs: Needs, width: int, height: int) -> NetworkLayout:
     """The roomiest layout that fits width x height; wider or taller when the numbers
@@ -84,7 +96,8 @@ def fit_network(shape: Shape, needs: Needs, width: int, height: int) -> NetworkL
     columns = len(layers)
     most_ports = max((len(shape.ports(k)) for k in range(1, columns)), default=0)
     show_labels = most_ports <= DENSE_PORTS
-    label = [needs.label[k] if show_labels and k else 0 for k in range(columns)]
+    # dense networks have no label per weight, but keep the room for the active one's
+    label = [needs.label[k] if k else 0 for k in range(columns)]
     name_width = [max(len(name) for name in names) + 4 for names in layers]
     node_width = [max(needs.node[k] + 4, name_width[k]) for k in range(columns)]
     fixed = 2 + sum(node_width) + sum(label)

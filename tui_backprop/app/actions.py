@@ -36,15 +36,13 @@ class LessonAction:
     key_name: str  # the keys as a person reads them: "space / → / l", "+ / ="
     show: bool = False  # in the footer (all that is shown must fit 80 columns)
     home: str = LESSON  # LESSON or TOOLS: the screen class whose BINDINGS it is in
-    key_display: str | None = None  # the footer's text for the key, if not Textual's own
 
     @property
     def id(self) -> str:
         return self.action.removeprefix("app.")
 
 
-def _a(*args, **kwargs) -> LessonAction:
-    return LessonAction(*args, **kwargs)
+_a = LessonAction  # short, so that each row reads on a line or two
 
 
 ACTIONS: tuple[LessonAction, ...] = (
@@ -142,7 +140,6 @@ def bindings(home: str) -> list[Binding]:
             row.action,
             row.footer,
             show=row.show,
-            key_display=row.key_display,
             id=row.id,
             tooltip=row.words,
         )

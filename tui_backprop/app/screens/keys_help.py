@@ -40,6 +40,16 @@ def split_into_columns(sizes: list[int], columns: int) -> list[list[int]]:
     return split
 
 
+def key_width(actions: list[LessonAction]) -> int:
+    return max(len(row.key_name) for row in actions)
+
+
+def group_height(actions: list[LessonAction], room: int) -> int:
+    """Lines a group takes in a column `room` cells wide: title, rows (wrapped), gap."""
+    words_room = max(8, room - key_width(actions) - 1)
+    return 2 + sum(-(-len(row.words) // words_room) for row in actions)
+
+
 class KeyRow(Horizontal):
     """One action: its keys, then what it does (wrapped beside the keys)."""
 
@@ -91,8 +101,9 @@ class KeysHelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         width, height = self.app.size
         groups = [rows(group) for group in GROUPS]
-        sizes = [len(group) + 2 for group in groups]
         columns = max(1, min(len(GROUPS), (width - 2) // COLUMN_WIDTH))
+        room = (width - 2) // columns - 2  # a column's cells, less its margin
+        sizes = [group_height(group, room) for group in groups]
         panel = VerticalScroll(id="keys-panel", can_focus=False)
         panel.styles.height = max(MIN_PANEL_ROWS, height - self.keep_rows)
         panel.border_title = "Keys · any key closes · ↑↓ scroll · ctrl+p: actions by name"
@@ -103,10 +114,10 @@ class KeysHelpScreen(ModalScreen[None]):
                         yield self._group(GROUPS[index], groups[index])
 
     def _group(self, group: str, actions: list[LessonAction]) -> Vertical:
-        key_width = max(len(row.key_name) for row in actions)
+        width = key_width(actions)
         return Vertical(
             Static(GROUP_TITLES[group], classes="keys-group-title", markup=False),
-            *(KeyRow(row, key_width) for row in actions),
+            *(KeyRow(row, width) for row in actions),
             classes="keys-group",
             id=f"keys-{group}",
         )

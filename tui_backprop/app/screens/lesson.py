@@ -58,7 +58,6 @@ class LessonScreen(LectureToolsScreen):
         self.playing = False
         self.narration_shown = True
         self.plot_zoomed = False
-        self._enabled: tuple[bool, ...] = ()
         self._layers = scenario.layer_nodes
         self._biases = [layer.bias is not None for layer in scenario.layers]
         self.shape = diagram.network_shape(
@@ -67,6 +66,7 @@ class LessonScreen(LectureToolsScreen):
         self._needs_seen: dict[tuple, diagram.Needs] = {}
         self._fitted: tuple | None = None
         self._formula_rows = 1
+        self._ahead: tuple[tuple, StepView | None] = ((), None)
         self._formula_need: dict[tuple, int] = {}
         self._data_rows = 1
 
@@ -197,8 +197,21 @@ class LessonScreen(LectureToolsScreen):
 
     # -- rendering --------------------------------------------------------------
 
+    def _view_key(self, index: int) -> tuple:
+        return (index, id(self.trace), len(self.trace.departures), self.decimals)
+
+    def _prepare_next(self) -> None:
+        """After a frame: build the next step's view, so the next key only draws it."""
+        index = self.index + 1
+        if index < len(self.trace) and self._ahead[0] != self._view_key(index):
+            self._ahead = (self._view_key(index), build_view(self.trace, index, self.decimals))
+
     def show(self, animate: bool = False) -> None:
-        view = build_view(self.trace, self.index, self.decimals)
+        key, ready = self._ahead
+        if key == self._view_key(self.index):
+            view = ready
+        else:
+            view = build_view(self.trace, self.index, self.decimals)
         self.view = view
         if self._fitted is not None:
             size = self.app.size
@@ -224,11 +237,7 @@ class LessonScreen(LectureToolsScreen):
         canvas.show(view, animate=animate)
         self.query_one(NarrationPanel).show(self.narration_lines(view, data.condensed))
         self._show_plots(view)
-        # Only when what the keys can do has changed: a footer redraw every step flickers.
-        enabled = (self.index == 0, self.index == len(self.trace) - 1, self.details is None)
-        if enabled != self._enabled:
-            self._enabled = enabled
-            self.refresh_bindings()
+        self.call_after_refresh(self._prepare_next)
 
     def narration_lines(self, view: StepView, condensed: bool) -> list[Content]:
         lines: list[Content] = []
@@ -273,11 +282,8 @@ class LessonScreen(LectureToolsScreen):
     # -- actions ----------------------------------------------------------------
 
     def check_action(self, action: str, parameters) -> bool | None:
-        last = len(self.trace) - 1
-        if action in ("next", "next_phase", "next_iteration", "end"):
-            return True if self.index < last else None
-        if action in ("previous", "previous_phase", "previous_iteration", "start", "restart"):
-            return True if self.index > 0 else None
+        # Stepping keys stay enabled at the ends (go() clamps): greying them out would
+        # rebuild the footer on the first and last steps, 30-50 ms each.
         if action == "clear_details":
             return self.details is not None
         if action in PLOT_ACTIONS:
@@ -363,8 +369,9 @@ class LessonScreen(LectureToolsScreen):
         from tui_backprop.app.screens.keys_help import KeysHelpScreen
 
         # The key list covers the narration only: the formula line and network stay in view.
-        formula = self.query_one(FormulaLine).region
-        self.app.push_screen(KeysHelpScreen(keep_rows=formula.y + formula.height))
+        # Over the narration, below the network: the formula and the network stay in view.
+        network = self.query_one(NetworkCanvas).region
+        self.app.push_screen(KeysHelpScreen(keep_rows=network.y + network.height))
 
     def action_toggle_narration(self) -> None:
         self.narration_shown = not self.narration_shown

@@ -8,8 +8,8 @@ and the current point's full vectors go to the narration.
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
+from tui_backprop.app.widgets.text_rows import TextRows
 from tui_backprop.view import DataRow, StepView
 
 
@@ -91,13 +91,12 @@ def table_lines(
     return lines, bool(condensed)
 
 
-class DataPanel(Static):
+class DataPanel(TextRows):
     """Header, a fixed number of point rows, and the loss line."""
 
     DEFAULT_CSS = """
     DataPanel {
         padding: 0 1;
-        text-wrap: nowrap;
         color: $foreground;
         background: $background;
     }
@@ -109,5 +108,4 @@ class DataPanel(Static):
         lines, self.condensed = table_lines(
             view, inputs, outputs, has_targets, count, max(self.size.width - 2, 40)
         )
-        content = Content("\n").join(Content.styled(text, style) for text, style in lines)
-        self.update(content, layout=False)
+        self.set_lines([Content.styled(text, style) for text, style in lines])

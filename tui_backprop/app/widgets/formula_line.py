@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
 from tui_backprop.app.roles import FACTOR_MEANINGS, content_style
+from tui_backprop.app.widgets.text_rows import TextRows
 from tui_backprop.view import StepView
 
 
@@ -38,7 +38,7 @@ def legend_content(view: StepView) -> Content:
     return Content.assemble(*pieces)
 
 
-class FormulaLine(Static):
+class FormulaLine(TextRows):
     """Fixed height for the whole lesson (the lesson screen sets it): no relayout per step."""
 
     DEFAULT_CSS = """
@@ -49,9 +49,11 @@ class FormulaLine(Static):
     }
     """
 
+    wrap = True
+
     def show(self, view: StepView, hidden: frozenset[str] = frozenset()) -> None:
         lines = [formula_content(view, hidden)]
         legend = legend_content(view)
         if legend.cell_length:
             lines.append(legend)
-        self.update(Content("\n").join(lines), layout=False)
+        self.set_lines(lines)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
+from tui_backprop.app.widgets.text_rows import TextRows
 from tui_backprop.view import StepView
 
 COMPACT_BELOW = 100  # columns: below this, the header uses its short form
@@ -22,7 +22,7 @@ def header_parts(view: StepView, width: int) -> list[str]:
     return [view.header()]
 
 
-class LessonHeader(Static):
+class LessonHeader(TextRows):
     """Always one line: the title gives way first, never the step or the phase."""
 
     DEFAULT_CSS = """
@@ -41,4 +41,4 @@ class LessonHeader(Static):
         room = width - len(where) - badge.cell_length - 3
         title = view.title if len(view.title) <= room else view.title[: max(room - 1, 0)] + "…"
         parts = [Content.styled(title, "bold"), Content(" · ")] if room > 3 else []
-        self.update(Content.assemble(*parts, Content(where), badge), layout=False)
+        self.set_lines([Content.assemble(*parts, Content(where), badge)])

@@ -5,12 +5,12 @@ It gets the space the other panels leave, scrolls from the keyboard, and can be 
 
 from __future__ import annotations
 
-from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+
+from tui_backprop.app.widgets.text_rows import TextRows
 
 
-class NarrationPanel(VerticalScroll, can_focus=False):
+class NarrationPanel(TextRows):
     DEFAULT_CSS = """
     NarrationPanel {
         background: $surface;
@@ -19,17 +19,10 @@ class NarrationPanel(VerticalScroll, can_focus=False):
         scrollbar-size-vertical: 1;
         border-top: solid $foreground-muted;
     }
-    NarrationPanel > Static {
-        width: 1fr;
-    }
     """
 
-    def compose(self):
-        yield Static(id="narration-text")
+    wrap = True
 
     def show(self, lines: list[Content]) -> None:
-        text = self.query_one("#narration-text", Static)
-        content = Content("\n").join(lines)
-        if text.content != content:
-            text.update(content)
-            self.scroll_home(animate=False)
+        if self.set_lines(lines):
+            self.scroll_home(animate=False, immediate=True)

@@ -57,6 +57,20 @@ class NetworkCanvas(ScrollView, can_focus=False):
         self._strips.clear()
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base_style = None
+        self._strips.clear()
+
+    _base_style = None
+
+    @property
+    def base_style(self):
+        """rich_style walks the ancestors each time: once per style change is enough."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     # -- what is drawn ------------------------------------------------------------
 
     def set_layout(self, layout: NetworkLayout) -> None:
@@ -121,13 +135,10 @@ class NetworkCanvas(ScrollView, can_focus=False):
                 region = Region(box.x, box.y, box.width, box.height)
         for name, weight in view.weights.items():
             if weight.active:
-                box = layout.labels.get(name)
-                if box is None:  # a dense network: the label floats beside its node
-                    node = layout.nodes[diagram._target(name)]
-                    box = diagram.floating_label_box(layout, weight)
-                    region = Region(node.x, node.y, node.width, node.height)
-                    region = region.union(Region(box.x, box.y, box.width, box.height))
-                    continue
+                box = layout.labels.get(name) or layout.floating_label(
+                    name, diagram.floating_width(weight)
+                )
+                box = box or layout.nodes[diagram._target(name)]
                 region = Region(box.x, box.y, box.width, box.height)
                 edge = layout.edges.get(name)
                 if edge is not None:
@@ -153,14 +164,14 @@ class NetworkCanvas(ScrollView, can_focus=False):
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
         strip = self._row(y + scroll_y)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
 
     def _row(self, y: int) -> Strip:
         cached = self._strips.get(y)
         if cached is not None:
             return cached
         layout = self.layout_info
-        base_style = self.rich_style
+        base_style = self.base_style
         if layout is None or self._picture is None or y >= layout.height:
             return Strip.blank(layout.width if layout else self.size.width, base_style)
         if self._styles is None:
