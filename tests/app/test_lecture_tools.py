@@ -42,7 +42,8 @@ def header(screen) -> str:
 
 
 def narration(screen) -> str:
-    return widget_text(screen.query_one("#narration-text"))
+    """The narration's whole text, scrolled off lines included."""
+    return screen.query_one("#narration").content.plain
 
 
 def svg_lines(svg: str) -> list[str]:
