@@ -40,9 +40,8 @@ def widget_text(widget: Widget) -> str:
 
 
 def narration_text(screen) -> str:
-    """The narration's whole text, scrolled off lines included (its container paints only
-    what is in view, so the Static inside is read)."""
-    return widget_text(screen.query_one("#narration-text"))
+    """The narration's whole text, scrolled off lines included (unwrapped)."""
+    return screen.query_one("#narration").content.plain
 
 
 def canvas_box_text(screen, name: str) -> str:

@@ -1,16 +1,19 @@
 """Issue 10 part 4, "Nothing is cut": every number of a step's view is on screen, whole.
 
-Each bundled scenario is walked at 80x24 and 120x40 (big-network: the first and last
-steps of every phase of iterations 1 and 2 and of the final pass), then backprop-relu
-again after `d` (more decimals) and after a what-if. At each step the numbers of
+Each bundled scenario is walked at 80x24 and 120x40, every step (sgd's 1738 too);
+big-network's 106,911 steps are sampled: the first and last 3 steps of every phase,
+and of every kind of step in it, of iterations 1 and 2 and of the final pass. Then
+backprop-relu again after `d` (more decimals) and after a what-if. At each step the numbers of
 build_view(trace, index, decimals) are looked for where they belong:
 
 - the formula, whole, in the formula line's painted text;
 - each node's z, value, f′, ∂, target and error on a line of its own box, the box's
   border intact (nothing drawn over it);
 - each weight's value, ∂slope or old→new on its label row, starting at the label's
-  left edge and not running on into another number;
-- the active node or weight inside the part of the canvas in view.
+  left edge and not running on into another number (a dense network has no label per
+  weight: there the active weight's label, whole);
+- the active node or weight inside the part of the canvas in view;
+- no panel changing size between two steps of one iteration.
 
 The text is read from the widgets' render_lines and the canvas's text_lines (fast),
 and steps are reached with screen.go, which is what every stepping key calls.
@@ -48,12 +51,14 @@ PREFIXES = {
 
 
 def phase_ends(trace: Trace, number: int, keep: int) -> list[int]:
-    """The first and last `keep` steps of each phase of iteration `number`."""
-    by_phase: dict[str, list[int]] = {}
+    """The first and last `keep` steps of each phase of iteration `number`, and of each
+    kind of step within it (a weighted sum, a node's value, a weight's slope...)."""
+    groups: dict[tuple[str, ...], list[int]] = {}
     for step in trace.iteration(number).steps:
-        by_phase.setdefault(step.phase, []).append(step.index)
+        groups.setdefault((step.phase,), []).append(step.index)
+        groups.setdefault((step.phase, step.kind), []).append(step.index)
     picked = []
-    for indices in by_phase.values():
+    for indices in groups.values():
         picked += indices[:keep] + indices[-keep:]
     return sorted(set(picked))
 

@@ -17,6 +17,10 @@ class NarrationPanel(TextRows):
         color: $foreground;
         padding: 0 1;
         scrollbar-size-vertical: 1;
+        /* the lines are wrapped to the width left beside the scrollbar: keep its gutter
+           whether or not it shows, so a long note never overflows sideways */
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
         border-top: solid $foreground-muted;
     }
     """
