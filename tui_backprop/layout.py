@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from tui_backprop.param import Param
+
 BRAILLE_BASE = 0x2800
 # dot (column, row) inside a braille cell -> bit
 BRAILLE_BITS = {
@@ -111,10 +113,11 @@ def layout_network(
     for k in range(1, len(layers)):
         for name in layers[k]:
             box = nodes[name]
-            ports = [f"{s}->{name}" for s in layers[k - 1]]
+            params = [Param.weight(s, name) for s in layers[k - 1]]
             if biases[k - 1]:
-                ports.append(f"bias:{name}")
-            for p, port in enumerate(ports):
+                params.append(Param.bias(name))
+            for p, param in enumerate(params):
+                port = str(param)
                 if sizes.show_labels:
                     row = box.y + 1 + p
                     label = Box(box.x - sizes.label_width, row, sizes.label_width, 1)
@@ -123,9 +126,9 @@ def layout_network(
                 else:
                     row = box.y + box.height // 2
                     end_x = box.x - 0.5
-                if port.startswith("bias:"):
+                if param.is_bias:
                     continue
-                source = nodes[port.split("->")[0]]
+                source = nodes[param.source]
                 edges[port] = Segment(
                     source.x + source.width - 0.5 + 0.5,
                     source.y + source.height / 2 - 0.125,

@@ -13,9 +13,11 @@ from typing import Any
 import numpy as np
 
 from tui_backprop.errors import ScenarioError
+from tui_backprop.functions import ACTIVATIONS, LOSSES
+from tui_backprop.param import Param
 
-ACTIVATIONS = ("identity", "relu", "sigmoid", "tanh")
-LOSSES = ("mse", "sse", "half_sse")
+Position = tuple[int, int, int | None]  # (layer, receiving node, feeding node or None: bias)
+
 PHASES = ("forward", "loss", "backward", "update")
 
 # Bounds that keep a lesson on one screen and the engine instant; far above any lecture.
@@ -61,6 +63,8 @@ class Scenario:
     source: str = ""
     loss: str = "mse"
     learning_rate: float = 0.01
+    optimizer: str = "sgd"
+    optimizer_settings: dict[str, float] = field(default_factory=dict)
     batch_size: int = 1
     epochs: int = 1
     shuffle: bool = False
@@ -99,14 +103,48 @@ class Scenario:
     def node_names(self) -> tuple[str, ...]:
         return self.inputs + tuple(n for layer in self.layers for n in layer.nodes)
 
-    def edge_names(self) -> list[str]:
-        """Every weight as FROM->TO, layer by layer, receiving node by receiving node."""
-        names = []
+    def weight_params(self) -> list[Param]:
+        """Every weight, layer by layer, receiving node by receiving node."""
+        params = []
         previous = self.inputs
         for layer in self.layers:
-            names += [f"{src}->{dst}" for dst in layer.nodes for src in previous]
+            params += [Param.weight(src, dst) for dst in layer.nodes for src in previous]
             previous = layer.nodes
-        return names
+        return params
+
+    def edge_names(self) -> list[str]:
+        """Every weight as FROM->TO, in the order of weight_params."""
+        return [str(p) for p in self.weight_params()]
+
+    def trainable_params(self) -> list[Param]:
+        """Every weight and every trained bias, layer by layer (a layer's biases last)."""
+        params = []
+        previous = self.inputs
+        for layer in self.layers:
+            params += [Param.weight(src, dst) for dst in layer.nodes for src in previous]
+            if layer.bias is not None and layer.train_bias:
+                params += [Param.bias(node) for node in layer.nodes]
+            previous = layer.nodes
+        return params
+
+    def position(self, param: Param | str) -> Position:
+        """(layer, row, col) of a weight, or (layer, row, None) of a bias; KeyError if
+        the network has no such weight or bias."""
+        try:
+            param = Param.parse(param)
+        except ValueError:
+            raise KeyError(str(param)) from None
+        layers = self.layer_nodes
+        for k in range(1, len(layers)):
+            if param.target not in layers[k]:
+                continue
+            row = layers[k].index(param.target)
+            if param.is_bias:
+                if self.layers[k - 1].bias is not None:
+                    return k - 1, row, None
+            elif param.source in layers[k - 1]:
+                return k - 1, row, layers[k - 1].index(param.source)
+        raise KeyError(str(param))
 
     def with_changes(self, **changes: Any) -> Scenario:
         return replace(self, **changes)
@@ -351,7 +389,7 @@ class _Reader:
         inputs = self.names(
             network["inputs"], "network.inputs", [f"x{i + 1}" for i in range(MAX_NODES_PER_LAYER)]
         )
-        loss = self.choice(network.get("loss", "mse"), "network.loss", LOSSES)
+        loss = self.choice(network.get("loss", "mse"), "network.loss", tuple(LOSSES))
         layers = self.layers(network["layers"], inputs, seed)
         self.unique_names(inputs, layers)
 
@@ -482,8 +520,14 @@ class _Reader:
                     f"the network has more than {MAX_WEIGHTS:,} weights; too large for a lesson",
                 )
             activation = self.choice(
-                spec.get("activation", "identity"), f"{where}.activation", ACTIVATIONS
+                spec.get("activation", "identity"), f"{where}.activation", tuple(ACTIVATIONS)
             )
+            if ACTIVATIONS[activation].output_only and not is_output:
+                raise self.fail(
+                    f"{where}.activation",
+                    f'"{activation}" is allowed on the output layer only',
+                    "use relu, sigmoid or tanh here, and softmax on the last layer",
+                )
             weights = self.weights(
                 spec["weights"], f"{where}.weights", nodes, previous, seed, index
             )

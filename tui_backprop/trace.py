@@ -1,4 +1,5 @@
-"""The lesson as numbered steps: a pure, lazily built function of the scenario.
+"""The lesson as numbered steps: a pure, lazily built function of the scenario
+(and its what-if overrides).
 
 Step N is always the same step N, so replay, stepping back and tests rest on it.
 Steps are built one iteration (one weight update) at a time; weights at the start of
@@ -16,9 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from tui_backprop.engine import Backward, Forward, Network, Params, batches
+from tui_backprop.engine import Backward, Forward, Params
+from tui_backprop.functions import LOSSES
 from tui_backprop.numbers import DEFAULT_DECIMALS, clean_zero, fmt, fmt_factor
-from tui_backprop.scenario import Scenario
+from tui_backprop.param import Param
+from tui_backprop.scenario import Position, Scenario
+from tui_backprop.training import Override, SetLearningRate, SetWeight, Training, Update
 
 PHASES = ("forward", "loss", "backward", "update")
 
@@ -100,7 +104,7 @@ def _jsonable(value: Any) -> Any:
 
 @dataclass
 class Iteration:
-    """One weight update's worth of lesson: numbers from the engine, then its steps."""
+    """One weight update's worth of lesson: numbers from the training run, then its steps."""
 
     number: int  # 1-based; the final pass is number = updates + 1
     epoch: int
@@ -108,32 +112,44 @@ class Iteration:
     batch: np.ndarray  # indices of the points in this batch
     params: Params  # weights before this iteration's update
     forward: Forward
-    errors: np.ndarray | None  # (batch points, outputs)
-    squared_errors: np.ndarray | None  # (batch points,)
+    errors: np.ndarray | None  # (batch points, outputs): prediction − target
+    point_losses: np.ndarray | None  # (batch points,): each point's loss
     loss: float | None
     backward: Backward | None
     new_params: Params | None
     first_index: int
+    update: Update | None = None  # the training run's numbers, optimizer state included
     steps: list[Step] = field(default_factory=list)
     # when (offset within the iteration) each element is revealed, for the app
     revealed_at: dict[tuple, int] = field(default_factory=dict)
     shown_point: list[int] = field(default_factory=list)
 
+    @property
+    def squared_errors(self) -> np.ndarray | None:
+        """Each point's loss (its squared error, for the squared-error losses)."""
+        return self.point_losses
+
 
 class Trace:
-    """The ordered steps of a scenario's lesson; index with trace[i] (0-based)."""
+    """The ordered steps of a scenario's lesson; index with trace[i] (0-based).
+
+    The numbers come from a Training (the one training loop); the trace only numbers
+    the steps and writes them. A what-if edit replaces the training by one with an
+    extra override.
+    """
 
     CACHE_ITERATIONS = 8
 
     def __init__(self, scenario: Scenario, decimals: int = DEFAULT_DECIMALS) -> None:
         self.scenario = scenario
         self.decimals = decimals
-        self.network, self.initial_params = Network.from_scenario(scenario)
+        self.training = Training(scenario)
+        self.network = self.training.network
+        self.initial_params = self.training.initial.params
         self.updates = scenario.iterations
         self.iterations = self.updates + 1 if scenario.has_targets else 1
         self.layer_nodes = scenario.layer_nodes
-        self._batches_per_epoch = scenario.batches_per_epoch if scenario.has_targets else 1
-        self._epoch_data: tuple[int, list] = (0, [])  # one epoch's batches, sliced once
+        self._batches_per_epoch = self.training.batches_per_epoch
         size = scenario.batch_size if scenario.has_targets else scenario.points
         self._batch_size = size
         self._last_batch = scenario.points - size * (self.batches_per_epoch - 1)
@@ -146,69 +162,45 @@ class Trace:
         else:
             self._final_count = 0
             self.total = self.steps_in_iteration(scenario.points, final=True)
-        # sparse checkpoints of the weights at the start of iterations (flat memory)
-        self._checkpoint_every = max(32, -(-self.updates // 256))
-        self._checkpoints: dict[int, Params] = {1: self.initial_params}
-        self._losses = np.full(max(self.updates, 1), np.nan)
-        self._losses_known = 0  # losses of iterations 1.._losses_known are filled in
         self._cache: OrderedDict[int, Iteration] = OrderedDict()
-        # what-if: from iteration `_rate_from` on, the learning rate is `_rate`
-        self._rate_from, self._rate = 1, scenario.learning_rate
-        self.departures: list[str] = []  # how this run departs from the file, for the header
 
     # -- what-if: depart from the file's values --------------------------------------
 
+    @property
+    def departures(self) -> list[str]:
+        """How this run departs from the file, for the header."""
+        return self.training.describe_overrides(self.decimals)
+
+    @property
+    def _checkpoints(self) -> dict:
+        return self.training.checkpoints
+
     def learning_rate(self, iteration: int) -> float:
-        return self._rate if iteration >= self._rate_from else self.scenario.learning_rate
+        return self.training.learning_rate(iteration)
 
-    def _forget_from(self, iteration: int) -> None:
-        """Drop everything computed for this iteration and after."""
-        self._checkpoints = {k: p for k, p in self._checkpoints.items() if k <= iteration}
-        self._cache = OrderedDict((k, v) for k, v in self._cache.items() if k < iteration)
-        self._losses_known = min(self._losses_known, iteration - 1)
-        self._losses[iteration - 1 :] = np.nan
+    def _override(self, override: Override) -> None:
+        self.training = self.training.with_override(override)
+        self.network = self.training.network
+        self._cache = OrderedDict((k, v) for k, v in self._cache.items() if k < override.iteration)
 
-    def set_weight(self, iteration: int, name: str, value: float) -> None:
+    def set_weight(self, iteration: int, name: str | Param, value: float) -> None:
         """Recompute from the start of `iteration` with one weight or bias changed."""
-        params = self.params_before(iteration).copy()
-        layer, row, col = self.position(name)
-        if col is None:
-            params.biases[layer][row] = value
-        else:
-            params.weights[layer][row, col] = value
-        self._forget_from(iteration)
-        self._checkpoints[iteration] = params
-        self.departures.append(f"{name} = {fmt(value, self.decimals)} (iteration {iteration})")
+        param = Param.parse(name)
+        self.position(param)  # KeyError for a weight the network does not have
+        self._override(SetWeight(iteration, param, float(value)))
 
     def set_learning_rate(self, iteration: int, rate: float) -> None:
         """From the start of `iteration` on, train with another learning rate."""
-        start = self.params_before(iteration)
-        if self._rate_from < iteration and self._rate != self.scenario.learning_rate:
-            raise ValueError("the learning rate was already changed in an earlier iteration")
-        self._rate_from, self._rate = iteration, rate
-        self._forget_from(iteration)
-        self._checkpoints[iteration] = start
-        self.departures.append(f"learning rate {fmt(rate, 6)} (iteration {iteration})")
+        self._override(SetLearningRate(iteration, float(rate)))
 
     def set_decimals(self, decimals: int) -> None:
         """Formulas are rebuilt with more or fewer decimals; the numbers do not change."""
         self.decimals = decimals
         self._cache.clear()
 
-    def position(self, name: str) -> tuple[int, int, int | None]:
+    def position(self, name: str | Param) -> Position:
         """(layer, row, col) of a weight FROM->TO, or (layer, row, None) for bias:NODE."""
-        layers = self.layer_nodes
-        if name.startswith("bias:"):
-            node = name[5:]
-            for k, names in enumerate(layers[1:]):
-                if node in names and self.scenario.layers[k].bias is not None:
-                    return k, names.index(node), None
-            raise KeyError(name)
-        source, _, target = name.partition("->")
-        for k in range(1, len(layers)):
-            if target in layers[k] and source in layers[k - 1]:
-                return k - 1, layers[k].index(target), layers[k - 1].index(source)
-        raise KeyError(name)
+        return self.scenario.position(name)
 
     # -- sizes and positions (arithmetic only, nothing computed) --------------------
 
@@ -225,7 +217,8 @@ class Trace:
         if not self.scenario.has_targets:
             return count
         outputs = len(self.scenario.layers[-1].nodes)
-        count += batch_size * outputs + 1
+        per_point = 1 if LOSSES[self.scenario.loss].uses_logs else outputs
+        count += batch_size * per_point + 1
         if final:
             return count
         previous = len(self.scenario.inputs)
@@ -262,16 +255,10 @@ class Trace:
         return epochs_done * self._epoch_count + batch * self._full_count
 
     def epoch_of(self, iteration: int) -> int:
-        if not self.scenario.has_targets:
-            return 1
-        if iteration > self.updates:
-            return self.scenario.epochs
-        return (iteration - 1) // self.batches_per_epoch + 1
+        return self.training.epoch_of(iteration)
 
     def batch_of(self, iteration: int) -> np.ndarray:
-        if not self.scenario.has_targets or iteration > self.updates:
-            return np.arange(self.scenario.points)
-        return self._batch_data(iteration)[0]
+        return self.training.batch(iteration)[0]
 
     # -- steps --------------------------------------------------------------------
 
@@ -286,63 +273,12 @@ class Trace:
             yield from self.iteration(number).steps
 
     def params_before(self, iteration: int) -> Params:
-        """Weights at the start of an iteration, replayed from the nearest checkpoint."""
-        if iteration not in self._checkpoints:
-            previous = self._cache.get(iteration - 1)
-            if previous is not None and previous.new_params is not None:
-                return previous.new_params  # stepping in order: no replay
-        start = max(k for k in self._checkpoints if k <= iteration)
-        params = self._checkpoints[start]
-        network, losses, every = self.network, self._losses, self._checkpoint_every
-        with np.errstate(all="ignore"):
-            for number in range(start, iteration):
-                _, inputs, targets = self._batch_data(number)
-                forward = network.forward(params, inputs)
-                backward = network.backward(params, forward, targets)
-                errors = forward.values[-1] - targets
-                losses[number - 1] = network.reduce((errors * errors).sum(axis=-1))
-                params = network.update(params, backward, self.learning_rate(number))
-                if (number + 1) % every == 0:
-                    self._checkpoints[number + 1] = params
-        self._losses_known = max(self._losses_known, iteration - 1)
-        return params
-
-    def _batch_data(self, iteration: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(point indices, inputs, targets) of an iteration's batch; sliced once an epoch."""
-        epoch = (iteration - 1) // self._batches_per_epoch + 1 if self.scenario.shuffle else 1
-        if self._epoch_data[0] != epoch:  # unshuffled, every epoch is the same
-            scenario = self.scenario
-            self._epoch_data = (
-                epoch,
-                [
-                    (batch, scenario.data_inputs[batch], scenario.targets[batch])
-                    for batch in batches(scenario, epoch)
-                ],
-            )
-        return self._epoch_data[1][(iteration - 1) % self._batches_per_epoch]
-
-    def walk_params(self, params: Params, first: int, last: int) -> Iterator[Params]:
-        """From the weights at the start of `first`: those at the start of first + 1 ..
-        last, one update at a time (for plotting a path; what-if changes are honoured)."""
-        for number in range(first, last):
-            checkpoint = self._checkpoints.get(number + 1)
-            if checkpoint is not None:
-                params = checkpoint
-            else:
-                batch = self.batch_of(number)
-                inputs, targets = self.scenario.data_inputs[batch], self.scenario.targets[batch]
-                with np.errstate(all="ignore"):
-                    params = self.network.train_step(
-                        params, inputs, targets, self.learning_rate(number)
-                    )
-            yield params
+        """Weights at the start of an iteration (what-if overrides applied)."""
+        return self.training.state_before(iteration).params
 
     def losses_until(self, iteration: int) -> np.ndarray:
         """Batch loss before each update 1..iteration (for the loss history)."""
-        last = min(iteration, self.updates)
-        if last > self._losses_known:
-            self.params_before(last + 1)
-        return self._losses[:last].copy()
+        return self.training.losses_until(iteration)
 
     def iteration(self, number: int) -> Iteration:
         cached = self._cache.get(number)
@@ -356,37 +292,25 @@ class Trace:
         return built
 
     def _build(self, number: int) -> Iteration:
-        scenario, network = self.scenario, self.network
-        final = scenario.has_targets and number > self.updates
-        batch = self.batch_of(number)
-        params = self.params_before(number)
-        inputs = scenario.data_inputs[batch]
-        with np.errstate(all="ignore"):
-            forward = network.forward(params, inputs)
-            errors = squared = loss = backward = new_params = None
-            if scenario.has_targets:
-                targets = scenario.targets[batch]
-                errors = forward.values[-1] - targets
-                squared = network.squared_errors(forward.values[-1], targets)
-                loss = float(network.reduce(squared))
-                if not final:
-                    self._losses[number - 1] = loss
-                    self._losses_known = max(self._losses_known, number)
-                    backward = network.backward(params, forward, targets)
-                    new_params = network.update(params, backward, self.learning_rate(number))
+        update = self.training.run(number)
+        errors = None
+        if update.targets is not None:
+            with np.errstate(all="ignore"):
+                errors = update.forward.values[-1] - update.targets
         record = Iteration(
             number=number,
             epoch=self.epoch_of(number),
-            final=final,
-            batch=batch,
-            params=params,
-            forward=forward,
+            final=self.scenario.has_targets and number > self.updates,
+            batch=update.batch,
+            params=update.before.params,
+            forward=update.forward,
             errors=errors,
-            squared_errors=squared,
-            loss=loss,
-            backward=backward,
-            new_params=new_params,
+            point_losses=update.point_losses,
+            loss=update.loss,
+            backward=update.backward,
+            new_params=None if update.after is None else update.after.params,
             first_index=self.first_index(number),
+            update=update,
         )
         _StepWriter(self, record).write()
         return record

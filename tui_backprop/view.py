@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tui_backprop.numbers import fmt
+from tui_backprop.param import Param
 from tui_backprop.trace import Iteration, Step, Trace
 
 FACTOR_NAMES = (
@@ -143,7 +144,7 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
     for k, layer in enumerate(scenario.layers):
         for j, node in enumerate(layer.nodes):
             for i, source in enumerate(previous):
-                edge = f"{source}->{node}"
+                edge = str(Param.weight(source, node))
                 weights[edge] = _weight_view(
                     record,
                     known,
@@ -157,7 +158,7 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
                     d=d,
                 )
             if layer.bias is not None:
-                name = f"bias:{node}"
+                name = str(Param.bias(node))
                 weights[name] = _weight_view(
                     record,
                     known,
@@ -259,9 +260,9 @@ def _active_edges(trace: Trace, step: Step) -> tuple[tuple[str, ...], str]:
         return (), "forward"
     k = next(i for i, names in enumerate(layers) if step.node in names)
     if step.phase == "forward" and k > 0:
-        return tuple(f"{s}->{step.node}" for s in layers[k - 1]), "forward"
+        return tuple(str(Param.weight(s, step.node)) for s in layers[k - 1]), "forward"
     if step.kind == "node_slope" and k < len(scenario.layers):
-        return tuple(f"{step.node}->{t}" for t in layers[k + 1]), "backward"
+        return tuple(str(Param.weight(step.node, t)) for t in layers[k + 1]), "backward"
     return (), "forward"
 
 

@@ -6,6 +6,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui_backprop.app.widgets.node_box import signed
+from tui_backprop.param import Param
 from tui_backprop.view import WeightView
 
 
@@ -25,7 +26,7 @@ class WeightLabel(Static):
         self.shown = view
         self.set_class(view.active, "-active")
         self.set_class(selected, "-selected")
-        prefix = "b " if self.weight_name.startswith("bias:") else ""
+        prefix = "b " if Param.parse(self.weight_name).is_bias else ""
         if view.new is not None:
             new = signed(view.new, _sign(view.new))
             full, short = [Content(view.value), Content("→"), new], [Content("→"), new]
