@@ -115,6 +115,7 @@ class Loss:
     scale: Callable[[int], float]
     meaning: str  # for the handout and the docs
     point_formula: str  # how the lesson writes one point's loss
+    slope_formula: str  # how it writes the slope of one point's loss w.r.t. p
     uses_logs: bool = False
     # an output activation whose slopes fold into this loss's: slope at the sum = p − t
     partner: str | None = None
@@ -162,6 +163,7 @@ LOSSES: dict[str, Loss] = {
             lambda n: 1.0 / n,
             "mean over the batch's points of the squared error",
             "(prediction − target)²",
+            "2 × (p − t)",
         ),
         Loss(
             "sse",
@@ -170,6 +172,7 @@ LOSSES: dict[str, Loss] = {
             lambda n: 1.0,
             "sum over the batch's points of the squared error",
             "(prediction − target)²",
+            "2 × (p − t)",
         ),
         Loss(
             "half_sse",
@@ -178,6 +181,7 @@ LOSSES: dict[str, Loss] = {
             lambda n: 0.5,
             "0.5 × the sum over the batch's points of the squared error",
             "(prediction − target)²",
+            "2 × (p − t)",
         ),
         Loss(
             "cross_entropy",
@@ -186,6 +190,7 @@ LOSSES: dict[str, Loss] = {
             lambda n: 1.0 / n,
             "mean over the batch's points of −Σ_k t_k log p_k (categorical cross-entropy)",
             "−Σ_k t_k log p_k",
+            "−t / p",
             uses_logs=True,
             partner="softmax",
         ),
@@ -196,6 +201,7 @@ LOSSES: dict[str, Loss] = {
             lambda n: 1.0 / n,
             "mean over the batch's points of −[t log p + (1 − t) log(1 − p)]",
             "−[t log p + (1 − t) log(1 − p)]",
+            "(1 − t) / (1 − p) − t / p",
             uses_logs=True,
             partner="sigmoid",
         ),

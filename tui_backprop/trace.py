@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from tui_backprop.engine import Backward, Forward, Params
-from tui_backprop.functions import LOSSES
+from tui_backprop.functions import ACTIVATIONS, LOG_FLOOR, LOSSES
 from tui_backprop.numbers import DEFAULT_DECIMALS, clean_zero, fmt, fmt_factor
 from tui_backprop.param import Param
 from tui_backprop.scenario import Position, Scenario
@@ -40,6 +40,20 @@ WORDS = {
     "bias_slope": "A bias is a weight whose feeding value is always 1.",
     "weight_update": "Take a small step downhill: new weight = weight - learning rate x slope.",
     "bias_update": "The bias takes the same small step downhill as the weights.",
+    # variants: WORDS[f"{kind}:{variant}"] replaces WORDS[kind] for those steps
+    "point_loss": "Each point's loss: how unlikely the network found the point's true class.",
+    "loss:log": "The loss of the batch is the mean of its points' losses.",
+    "node_slope:paired": "With these two together, the slope at the node's weighted sum is "
+    "simply prediction − target (divided by the batch's size): the activation's slope "
+    "cancels the log's.",
+    "node_slope:jacobian": "Softmax: each output depends on every sum, so the slope at a sum "
+    "adds up the slopes of all outputs, each times ∂p_j/∂z = p_j (δ − p).",
+    "weight_update:momentum": "Momentum: the step remembers the last ones. velocity = momentum x "
+    "velocity - learning rate x slope; new weight = weight + velocity.",
+    "bias_update:momentum": "The bias keeps a velocity of its own, updated the same way.",
+    "weight_update:adam": "Adam: a running mean of the slopes (m) and of their squares (v), "
+    "corrected for starting at 0, set each weight's own step size.",
+    "bias_update:adam": "The bias keeps its own m and v, updated the same way.",
 }
 
 MAX_TERMS = 6  # sums longer than this are written with an ellipsis
@@ -61,6 +75,7 @@ class Step:
     weight: str | None = None
     bias: str | None = None
     numbers: dict[str, Any] = field(default_factory=dict)
+    variant: str = ""  # picks other words for the same kind of step (see WORDS)
 
     @property
     def number(self) -> int:
@@ -68,7 +83,7 @@ class Step:
 
     @property
     def words(self) -> str:
-        return WORDS[self.kind]
+        return WORDS.get(f"{self.kind}:{self.variant}", WORDS[self.kind])
 
     def to_json(self) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -442,10 +457,16 @@ class _StepWriter:
                         node=node,
                         numbers={"pre_activation": z},
                     )
+                    if ACTIVATIONS[layer.activation].elementwise:
+                        formula = f"{layer.activation}({self.f(z)})"
+                    else:  # softmax: this node's exp over the sum of the layer's exps
+                        sums = record.forward.pre_activations[k][row]
+                        below = _sum_text(len(sums), lambda m, s=sums: f"exp({self.ff(s[m])})")
+                        formula = f"exp({self.ff(z)}) / ({below})"
                     self.add(
                         "forward",
                         "node_value",
-                        f"{node} = {layer.activation}({self.f(z)}) = {self.f(value)}",
+                        f"{node} = {formula} = {self.f(value)}",
                         reveals=[("value", point, node)],
                         point=point,
                         node=node,
@@ -455,6 +476,12 @@ class _StepWriter:
     # -- loss ------------------------------------------------------------------
 
     def write_loss(self) -> None:
+        if LOSSES[self.scenario.loss].uses_logs:
+            self.write_log_loss()
+        else:
+            self.write_squared_loss()
+
+    def write_squared_loss(self) -> None:
         record, scenario = self.record, self.scenario
         outputs = scenario.layers[-1].nodes
         predictions = record.forward.values[-1]
@@ -501,6 +528,72 @@ class _StepWriter:
             numbers={"points": [int(p) for p in record.batch], "total": total, "loss": loss},
         )
 
+    def write_log_loss(self) -> None:
+        """Cross-entropy losses: one step per point (all its outputs), then the mean."""
+        record, scenario = self.record, self.scenario
+        outputs = scenario.layers[-1].nodes
+        predictions = record.forward.values[-1]
+        targets = scenario.targets[record.batch]
+        binary = scenario.loss == "binary_cross_entropy"
+        any_clipped = False
+        for row, point in enumerate(record.batch):
+            point = int(point)
+            p, t = predictions[row], targets[row]
+            # the probabilities whose logs are taken, with their weights t (or 1 − t)
+            logs = [(t[j], p[j], node) for j, node in enumerate(outputs) if t[j] != 0]
+            if binary:
+                logs += [(1 - t[j], 1 - p[j], node) for j, node in enumerate(outputs) if t[j] != 1]
+            terms = [
+                (f"log({self.f(q)})" if w == 1 else f"{self.ff(w)} × log({self.f(q)})")
+                for w, q, _ in logs
+            ]
+            clipped = [q for _, q, _ in logs if q < LOG_FLOOR]
+            any_clipped |= bool(clipped)
+            value = clean_zero(record.point_losses[row])
+            shown = " + ".join(terms) if terms else "0"
+            text = (
+                f"point {point + 1}: loss = {LOSSES[scenario.loss].point_formula} = "
+                f"−({shown}) = {self.f(value)}"
+            )
+            if clipped:
+                text += f" (log of a probability below {LOG_FLOOR:g} taken at {LOG_FLOOR:g})"
+            self.add(
+                "loss",
+                "point_loss",
+                text,
+                reveals=[("error", point, node) for node in outputs],
+                point=point,
+                numbers={
+                    "predictions": [clean_zero(v) for v in p],
+                    "targets": [clean_zero(v) for v in t],
+                    "point_loss": value,
+                    "clipped": bool(clipped),
+                },
+            )
+        losses = record.point_losses
+        total = clean_zero(losses.sum())
+        loss = clean_zero(record.loss)
+        count = len(record.batch)
+        terms = _sum_text(count, lambda i: self.f(losses[i]))
+        name = "binary cross-entropy" if binary else "cross-entropy"
+        summed = f"({terms}) / {count}" if count > 1 else terms
+        text = f"{name} = mean of the points' losses = {summed} = {self.f(loss)}"
+        if any_clipped:
+            text += f" (some logs clipped at {LOG_FLOOR:g})"
+        self.add(
+            "loss",
+            "loss",
+            text,
+            reveals=[("loss",)],
+            variant="log",
+            numbers={
+                "points": [int(p) for p in record.batch],
+                "total": total,
+                "loss": loss,
+                "clipped": any_clipped,
+            },
+        )
+
     # -- backward --------------------------------------------------------------
 
     def write_backward(self) -> None:
@@ -508,6 +601,7 @@ class _StepWriter:
         backward = record.backward
         names = self.trace.layer_nodes
         count = len(record.batch)
+        last = len(scenario.layers) - 1
         for k in reversed(range(len(scenario.layers))):
             layer = scenario.layers[k]
             for j, node in enumerate(layer.nodes):
@@ -515,19 +609,31 @@ class _StepWriter:
                     point = int(point)
                     slope = clean_zero(backward.node_slopes[k][row, j])
                     prefix = f"point {point + 1}: " if count > 1 else ""
+                    numbers: dict[str, Any] = {"slope": slope}
+                    variant = ""
+                    at = f"slope({node})"
+                    if k == last and backward.paired:
+                        variant, at = "paired", f"slope at z({node})"
+                        numbers.update(at="sum", paired=backward.paired)
+                    elif backward.value_slopes[k] is not None:
+                        variant, at = "jacobian", f"slope at z({node})"
+                        numbers.update(
+                            at="sum",
+                            value_slopes=[clean_zero(g) for g in backward.value_slopes[k][row]],
+                        )
                     self.add(
                         "backward",
                         "node_slope",
-                        f"{prefix}slope({node}) = {self.node_slope_formula(k, j, row)} "
-                        f"= {self.f(slope)}",
+                        f"{prefix}{at} = {self.node_slope_formula(k, j, row)} = {self.f(slope)}",
                         reveals=[("node_slope", point, node)],
                         point=point,
                         node=node,
-                        numbers={"slope": slope},
+                        numbers=numbers,
+                        variant=variant,
                     )
             for j, node in enumerate(layer.nodes):
                 for i, source in enumerate(names[k]):
-                    edge = f"{source}->{node}"
+                    edge = str(Param.weight(source, node))
                     factors = [
                         {
                             "loss_slope": clean_zero(backward.node_slopes[k][row, j]),
@@ -557,27 +663,46 @@ class _StepWriter:
                         for row in range(count)
                     ]
                     slope = clean_zero(backward.bias_slopes[k][j])
+                    bias = str(Param.bias(node))
                     self.add(
                         "backward",
                         "bias_slope",
-                        f"slope(bias:{node}) = {self.product_sum(factors)} = {self.f(slope)}",
+                        f"slope({bias}) = {self.product_sum(factors)} = {self.f(slope)}",
                         reveals=[("bias_slope", node)],
-                        bias=f"bias:{node}",
+                        bias=bias,
                         node=node,
                         numbers={"slope": slope, "factors": factors},
                     )
 
     def node_slope_formula(self, k: int, j: int, row: int) -> str:
         record, scenario = self.record, self.scenario
+        backward = record.backward
+        count = len(record.batch)
         if k == len(scenario.layers) - 1:
+            p = record.forward.values[-1][row]
+            t = scenario.targets[record.batch][row]
+            if backward.paired:
+                shown = f"({self.f(p[j])} − {self.ff(t[j])})"
+                return f"(p − t) / {count} = {shown} / {count}" if count > 1 else f"p − t = {shown}"
+            if backward.value_slopes[k] is not None:  # softmax through its Jacobian
+                g = backward.value_slopes[k][row]
+                return "Σ_i slope(p_i) × p_i × (δ − p_k) = " + _sum_text(
+                    len(p),
+                    lambda i: (
+                        f"{self.ff(g[i])} × {self.ff(p[i])} × ({int(i == j)} − {self.f(p[j])})"
+                    ),
+                )
+            if LOSSES[scenario.loss].uses_logs:
+                scale = f" / {count}" if count > 1 else ""
+                return f"{LOSSES[scenario.loss].slope_formula}{scale} at p = {self.f(p[j])}, " + (
+                    f"t = {self.ff(t[j])}"
+                )
             error = record.errors[row, j]
-            count = len(record.batch)
             if scenario.loss == "mse" and count > 1:
                 return f"2 × error / {count} = 2 × {self.ff(error)} / {count}"
             if scenario.loss == "half_sse":
                 return f"error = {self.f(error)}"
             return f"2 × error = 2 × {self.ff(error)}"
-        backward = record.backward
         weights = record.params.weights[k + 1]
         return _sum_text(
             weights.shape[0],
@@ -600,48 +725,70 @@ class _StepWriter:
 
     def write_update(self) -> None:
         record, scenario = self.record, self.scenario
-        rate = self.trace.learning_rate(record.number)
+        update = record.update
+        rate = update.learning_rate
         names = self.trace.layer_nodes
         for k, layer in enumerate(scenario.layers):
-            old_w, new_w = record.params.weights[k], record.new_params.weights[k]
-            slopes = record.backward.weight_slopes[k]
             for j, node in enumerate(layer.nodes):
                 for i, source in enumerate(names[k]):
-                    edge = f"{source}->{node}"
-                    self.add_update(
-                        "weight_update",
-                        edge,
-                        old_w[j, i],
-                        slopes[j, i],
-                        new_w[j, i],
-                        rate,
-                        weight=edge,
-                        node=node,
-                    )
+                    edge = str(Param.weight(source, node))
+                    self.add_update("weight_update", edge, (k, j, i), rate, weight=edge, node=node)
             if layer.bias is not None and layer.train_bias:
-                old_b, new_b = record.params.biases[k], record.new_params.biases[k]
                 for j, node in enumerate(layer.nodes):
-                    self.add_update(
-                        "bias_update",
-                        f"bias:{node}",
-                        old_b[j],
-                        record.backward.bias_slopes[k][j],
-                        new_b[j],
-                        rate,
-                        bias=f"bias:{node}",
-                        node=node,
-                    )
+                    bias = str(Param.bias(node))
+                    self.add_update("bias_update", bias, (k, j, None), rate, bias=bias, node=node)
 
-    def add_update(self, kind, name, old, slope, new, rate, **fields) -> None:
-        old, slope, new = clean_zero(old), clean_zero(slope), clean_zero(new)
+    def add_update(self, kind: str, name: str, position: Position, rate: float, **fields) -> None:
+        training, update = self.trace.training, self.record.update
+        before, after = update.before, update.after
+        old = clean_zero(before.params.value(position))
+        slope = clean_zero(training.network.slope(update.backward, position))
+        new = clean_zero(after.params.value(position))
+        numbers: dict[str, Any] = {"old": old, "slope": slope, "learning_rate": rate, "new": new}
+        optimizer, settings = training.optimizer, training.settings
+        f, ff = self.f, self.ff
+        if optimizer.name == "sgd":
+            text = f"{name}: {f(old)} − {ff(rate)} × {ff(slope)} = {f(new)}"
+        else:
+            state = {
+                key: clean_zero(v)
+                for key, v in optimizer.shown(
+                    after.slot_values(position), after.updates_done, settings
+                ).items()
+            }
+            earlier = {key: clean_zero(v) for key, v in before.slot_values(position).items()}
+            numbers["optimizer"] = {
+                "name": optimizer.name,
+                **settings,
+                **{f"{key}_before": v for key, v in earlier.items()},
+                **state,
+            }
+            if optimizer.name == "momentum":
+                v = state["velocity"]
+                text = (
+                    f"{name}: velocity = {ff(settings['momentum'])} × {ff(earlier['velocity'])} − "
+                    f"{ff(rate)} × {ff(slope)} = {f(v)}; new = {f(old)} + {ff(v)} = {f(new)}"
+                )
+            else:
+                b1, b2, t = settings["beta_1"], settings["beta_2"], state["t"]
+                text = (
+                    f"{name}: t = {t}; m = {ff(b1)} × {ff(earlier['m'])} + {ff(1 - b1)} × "
+                    f"{ff(slope)} = {f(state['m'])}; v = {ff(b2)} × {ff(earlier['v'])} + "
+                    f"{ff(1 - b2)} × {ff(slope)}² = {f(state['v'])}; m̂ = {ff(state['m'])} / "
+                    f"(1 − {ff(b1)}^{t}) = {f(state['m_hat'])}; v̂ = {ff(state['v'])} / "
+                    f"(1 − {ff(b2)}^{t}) = {f(state['v_hat'])}; new = {f(old)} − {ff(rate)} × "
+                    f"{ff(state['m_hat'])} / (√{ff(state['v_hat'])} + {settings['epsilon']:g}) "
+                    f"= {f(new)}"
+                )
         key = "weight" if kind == "weight_update" else "bias"
         element = fields[key] if key == "weight" else fields["node"]
         self.add(
             "update",
             kind,
-            f"{name}: {self.f(old)} − {self.ff(rate)} × {self.ff(slope)} = {self.f(new)}",
+            text,
             reveals=[(f"new_{key}", element)],
-            numbers={"old": old, "slope": slope, "learning_rate": rate, "new": new},
+            numbers=numbers,
+            variant="" if optimizer.name == "sgd" else optimizer.name,
             **fields,
         )
 
