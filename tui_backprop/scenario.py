@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import math
 import re
 import tomllib
@@ -14,6 +16,8 @@ import numpy as np
 
 from tui_backprop.errors import ScenarioError
 from tui_backprop.functions import ACTIVATIONS, LOSSES
+from tui_backprop.optimizers import OPTIMIZERS
+from tui_backprop.optimizers import SETTINGS as OPTIMIZER_SETTINGS
 from tui_backprop.param import Param
 
 Position = tuple[int, int, int | None]  # (layer, receiving node, feeding node or None: bias)
@@ -379,7 +383,8 @@ class _Reader:
         training = self.table(
             top.get("training", {}),
             "training",
-            ("learning_rate", "batch_size", "epochs", "shuffle", "seed"),
+            ("learning_rate", "batch_size", "epochs", "shuffle", "seed", "optimizer")
+            + tuple(OPTIMIZER_SETTINGS),
         )
         seed = self.integer(training.get("seed", 0), "training.seed", 0, 2**63 - 1)
 
@@ -393,43 +398,30 @@ class _Reader:
         layers = self.layers(network["layers"], inputs, seed)
         self.unique_names(inputs, layers)
 
-        data = self.table(top["data"], "data", ("inputs", "targets"), required=("inputs",))
-        raw_inputs = data["inputs"]
-        if not isinstance(raw_inputs, list):
-            raise self.fail(
-                "data.inputs", f"expected a list of data points, found {_kind(raw_inputs)}"
-            )
-        if not raw_inputs:
-            raise self.fail("data.inputs", "is empty; the data needs at least one point")
-        if len(raw_inputs) > MAX_POINTS:
-            raise self.fail("data.inputs", f"has {len(raw_inputs)} points; at most {MAX_POINTS}")
-        points = len(raw_inputs)
-        data_inputs = self.matrix(
-            raw_inputs,
-            "data.inputs",
-            points,
-            len(inputs),
-            "one per point",
-            f"one per input node: {', '.join(inputs)}",
-        )
-        targets = None
-        if "targets" in data:
-            outputs = layers[-1].nodes
-            raw = data["targets"]
-            if isinstance(raw, list) and len(raw) != points:
+        data = self.table(top["data"], "data", ("inputs", "targets", "file"))
+        outputs = layers[-1].nodes
+        if "file" in data:
+            for key in ("inputs", "targets"):
+                if key in data:
+                    raise self.fail(
+                        f"data.{key}",
+                        "is given together with data.file",
+                        "take the points from the file or from inputs/targets, not both",
+                    )
+            file = self.text(data["file"], "data.file", allow_empty=False)
+            data_inputs, targets, where_row = self.csv_data(file, inputs, outputs, loss)
+        else:
+            if "inputs" not in data:
                 raise self.fail(
-                    "data.targets",
-                    f"expected {_count(points, 'target')} (one per data point in data.inputs), "
-                    f"found {len(raw)}",
+                    "data.inputs",
+                    'missing required key "inputs"',
+                    'or read the points from a CSV file: file = "points.csv"',
                 )
-            targets = self.matrix(
-                raw,
-                "data.targets",
-                points,
-                len(outputs),
-                "one per point",
-                f"one per output node: {', '.join(outputs)}",
-            )
+            data_inputs, targets = self.inline_data(data, inputs, outputs, loss)
+            where_row = (self.file, lambda r: f"data.targets[{r}]")
+        points = len(data_inputs)
+        if targets is not None:
+            self.check_targets(targets, loss, outputs, *where_row)
 
         learning_rate = 0.01
         if "learning_rate" in training:
@@ -465,6 +457,29 @@ class _Reader:
         }
         bookmarks = self.bookmarks(top.get("bookmarks", []))
 
+        optimizer = self.choice(
+            training.get("optimizer", "sgd"), "training.optimizer", tuple(OPTIMIZERS)
+        )
+        optimizer_settings = {}
+        for key, owner in OPTIMIZER_SETTINGS.items():
+            if key not in training:
+                continue
+            where = f"training.{key}"
+            if owner != optimizer:
+                raise self.fail(
+                    where,
+                    f'is a setting of optimizer = "{owner}", but the optimizer is "{optimizer}"',
+                    f'set optimizer = "{owner}" or remove {key}',
+                )
+            value = self.number(training[key], where)
+            if key == "epsilon" and value <= 0:
+                raise self.fail(where, f"must be positive, found {training[key]}", "e.g. 1e-8")
+            if key != "epsilon" and not 0 <= value < 1:
+                raise self.fail(
+                    where, f"must be at least 0 and below 1, found {training[key]}", "e.g. 0.9"
+                )
+            optimizer_settings[key] = value
+
         return Scenario(
             title=title,
             description=description,
@@ -475,6 +490,8 @@ class _Reader:
             targets=targets,
             loss=loss,
             learning_rate=learning_rate,
+            optimizer=optimizer,
+            optimizer_settings=optimizer_settings,
             batch_size=batch_size,
             epochs=epochs,
             shuffle=shuffle,
@@ -483,6 +500,204 @@ class _Reader:
             bookmarks=bookmarks,
             path=self.file,
         )
+
+    # -- the data points ----------------------------------------------------------
+
+    def inline_data(self, data: dict, inputs: list[str], outputs: tuple[str, ...], loss: str):
+        raw_inputs = data["inputs"]
+        if not isinstance(raw_inputs, list):
+            raise self.fail(
+                "data.inputs", f"expected a list of data points, found {_kind(raw_inputs)}"
+            )
+        if not raw_inputs:
+            raise self.fail("data.inputs", "is empty; the data needs at least one point")
+        if len(raw_inputs) > MAX_POINTS:
+            raise self.fail("data.inputs", f"has {len(raw_inputs)} points; at most {MAX_POINTS}")
+        points = len(raw_inputs)
+        data_inputs = self.matrix(
+            raw_inputs,
+            "data.inputs",
+            points,
+            len(inputs),
+            "one per point",
+            f"one per input node: {', '.join(inputs)}",
+        )
+        if "targets" not in data:
+            return data_inputs, None
+        raw = data["targets"]
+        if isinstance(raw, list) and len(raw) != points:
+            raise self.fail(
+                "data.targets",
+                f"expected {_count(points, 'target')} (one per data point in data.inputs), "
+                f"found {len(raw)}",
+            )
+        if (
+            loss == "cross_entropy"
+            and isinstance(raw, list)
+            and len(outputs) > 1
+            and all(isinstance(v, int | str) and not isinstance(v, bool) for v in raw)
+        ):
+            classes = [self.class_of(v, f"data.targets[{r}]", outputs) for r, v in enumerate(raw)]
+            return data_inputs, np.eye(len(outputs))[classes]
+        targets = self.matrix(
+            raw,
+            "data.targets",
+            points,
+            len(outputs),
+            "one per point",
+            f"one per output node: {', '.join(outputs)}",
+        )
+        return data_inputs, targets
+
+    def class_of(self, value: Any, where: str, outputs: tuple[str, ...], file: str = "") -> int:
+        """A class given as a 0-based index or as an output node's name."""
+        fail = self.fail if not file else lambda w, m, h="": ScenarioError(file, w, m, h)
+        if isinstance(value, str) and value.strip() in outputs:
+            return outputs.index(value.strip())
+        index: Any = value
+        if isinstance(value, str):
+            try:
+                index = int(value.strip())
+            except ValueError:
+                raise fail(
+                    where,
+                    f'"{value}" is not a class: expected 0..{len(outputs) - 1} or an output '
+                    f"node's name ({', '.join(outputs)})",
+                ) from None
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise fail(where, f"expected a class index or an output's name, found {_kind(value)}")
+        if not 0 <= index < len(outputs):
+            raise fail(
+                where,
+                f"class {index} is outside 0..{len(outputs) - 1} (one per output node: "
+                f"{', '.join(outputs)})",
+            )
+        return index
+
+    def check_targets(self, targets, loss: str, outputs, file: str, where_row) -> None:
+        """Cross-entropy targets are probabilities that sum to 1 (one-hot rows); binary
+        cross-entropy targets are 0 or 1."""
+        for r, row in enumerate(targets):
+            if loss == "cross_entropy" and (np.any(row < 0) or abs(row.sum() - 1) > 1e-9):
+                raise ScenarioError(
+                    file,
+                    where_row(r),
+                    "cross-entropy targets must be one-hot rows (0s and one 1) or class "
+                    f"indices; this row is [{', '.join(f'{v:g}' for v in row)}]",
+                    "give the class of each point: an index from 0 or an output's name",
+                )
+            if loss == "binary_cross_entropy" and not np.all((row == 0) | (row == 1)):
+                raise ScenarioError(
+                    file,
+                    where_row(r),
+                    "binary cross-entropy targets must be 0 or 1; found "
+                    f"{', '.join(f'{v:g}' for v in row)}",
+                )
+
+    def csv_data(self, name: str, inputs: list[str], outputs: tuple[str, ...], loss: str):
+        """Points from a CSV file beside the scenario: a header naming the columns."""
+        path = Path(self.file).parent / name if self.file else Path(name)
+        shown = str(path)
+        if not path.is_file():
+            raise self.fail(
+                "data.file",
+                f'no such file: "{shown}"' if not path.exists() else f'"{shown}" is not a file',
+                "the path is relative to the scenario file",
+            )
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ScenarioError(shown, "", f"cannot be read ({exc.strerror or exc})") from None
+        if len(raw) > MAX_FILE_BYTES:
+            raise ScenarioError(shown, "", f"is {len(raw):,} bytes; at most {MAX_FILE_BYTES:,}")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ScenarioError(
+                shown, "", "is not UTF-8 text", "save the file with UTF-8 encoding"
+            ) from None
+        rows = [
+            (number, row)
+            for number, row in enumerate(csv.reader(io.StringIO(text)), start=1)
+            if any(cell.strip() for cell in row)
+        ]
+        if not rows:
+            raise ScenarioError(
+                shown, "", "is empty", f"a header row first: {', '.join([*inputs, *outputs])}"
+            )
+        header_line, header = rows[0]
+        columns = [cell.strip() for cell in header]
+        allowed = [*inputs, *outputs]
+        if len(outputs) == 1:
+            allowed.append("target")
+        if loss == "cross_entropy":
+            allowed.append("class")
+        for c, column in enumerate(columns):
+            if column not in allowed:
+                close = difflib.get_close_matches(column, allowed, n=1, cutoff=0.6)
+                raise ScenarioError(
+                    shown,
+                    f"line {header_line}, column {c + 1}",
+                    f'unknown column "{column}"',
+                    f'did you mean "{close[0]}"?' if close else "columns: " + ", ".join(allowed),
+                )
+            if columns.count(column) > 1:
+                raise ScenarioError(
+                    shown, f"line {header_line}", f'column "{column}" is named twice'
+                )
+        for name_ in inputs:
+            if name_ not in columns:
+                raise ScenarioError(
+                    shown,
+                    f"line {header_line}",
+                    f'missing column "{name_}" (one column per network input)',
+                )
+        target_columns = [c for c in columns if c in outputs or c in ("target", "class")]
+        if "class" in target_columns and len(target_columns) > 1:
+            raise ScenarioError(
+                shown,
+                f"line {header_line}",
+                'a "class" column replaces the output columns; give one or the other',
+            )
+        if target_columns and target_columns != ["class"] and target_columns != ["target"]:
+            for name_ in outputs:
+                if name_ not in columns:
+                    raise ScenarioError(
+                        shown,
+                        f"line {header_line}",
+                        f'missing column "{name_}" (one column per output node, or none)',
+                    )
+        body = rows[1:]
+        if not body:
+            raise ScenarioError(shown, "", "has a header but no data rows")
+        if len(body) > MAX_POINTS:
+            raise ScenarioError(shown, "", f"has {len(body)} rows; at most {MAX_POINTS}")
+        data_inputs = np.empty((len(body), len(inputs)))
+        targets = np.zeros((len(body), len(outputs))) if target_columns else None
+        for r, (line, row) in enumerate(body):
+            if len(row) != len(columns):
+                raise ScenarioError(
+                    shown,
+                    f"line {line}",
+                    f"has {_count(len(row), 'value')}; the header has {len(columns)}",
+                )
+            for column, cell in zip(columns, row, strict=True):
+                where = f'line {line}, column "{column}"'
+                if column == "class":
+                    targets[r, self.class_of(cell, where, outputs, shown)] = 1.0
+                    continue
+                try:
+                    value = float(cell)
+                except ValueError:
+                    value = math.nan
+                if not math.isfinite(value):
+                    raise ScenarioError(shown, where, f'"{cell.strip()}" is not a finite number')
+                if column in inputs:
+                    data_inputs[r, inputs.index(column)] = value
+                else:
+                    targets[r, 0 if column == "target" else outputs.index(column)] = value
+        lines = [line for line, _ in body]
+        return data_inputs, targets, (shown, lambda r: f"line {lines[r]}")
 
     def layers(self, value: Any, inputs: list[str], seed: int) -> list[Layer]:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
