@@ -160,7 +160,7 @@ class Network:
             if k == layers - 1 and self.paired:
                 # d loss / d sum = scale × (p − t): the activation's slope cancels the log's
                 delta = self.loss_function.scale(points) * (predictions - targets)
-                paired = PAIRED.format(activation=activation.name, loss=self.loss_name)
+                paired = PAIRED.format(activation=activation.name, loss=self.loss_function.title)
                 node_slopes[k], activation_slopes[k] = delta, np.ones_like(z)
             elif activation.elementwise:
                 activation_slopes[k] = activation.slope(z)

@@ -110,6 +110,7 @@ class Loss:
     """
 
     name: str
+    title: str  # how the lesson names it
     point_loss: Callable[[Array, Array], Array]  # (..., n, outputs) -> (..., n)
     point_slope: Callable[[Array, Array], Array]  # d point_loss / dp, (..., n, outputs)
     scale: Callable[[int], float]
@@ -158,6 +159,7 @@ LOSSES: dict[str, Loss] = {
     for loss in (
         Loss(
             "mse",
+            "mean squared error",
             _squared,
             _squared_slope,
             lambda n: 1.0 / n,
@@ -167,6 +169,7 @@ LOSSES: dict[str, Loss] = {
         ),
         Loss(
             "sse",
+            "total squared error",
             _squared,
             _squared_slope,
             lambda n: 1.0,
@@ -176,6 +179,7 @@ LOSSES: dict[str, Loss] = {
         ),
         Loss(
             "half_sse",
+            "half the total squared error",
             _squared,
             _squared_slope,
             lambda n: 0.5,
@@ -185,6 +189,7 @@ LOSSES: dict[str, Loss] = {
         ),
         Loss(
             "cross_entropy",
+            "cross-entropy",
             _cross_entropy,
             _cross_entropy_slope,
             lambda n: 1.0 / n,
@@ -196,6 +201,7 @@ LOSSES: dict[str, Loss] = {
         ),
         Loss(
             "binary_cross_entropy",
+            "binary cross-entropy",
             _binary_cross_entropy,
             _binary_cross_entropy_slope,
             lambda n: 1.0 / n,

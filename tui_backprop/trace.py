@@ -575,7 +575,7 @@ class _StepWriter:
         loss = clean_zero(record.loss)
         count = len(record.batch)
         terms = _sum_text(count, lambda i: self.f(losses[i]))
-        name = "binary cross-entropy" if binary else "cross-entropy"
+        name = LOSSES[scenario.loss].title
         summed = f"({terms}) / {count}" if count > 1 else terms
         text = f"{name} = mean of the points' losses = {summed} = {self.f(loss)}"
         if any_clipped:
@@ -751,7 +751,7 @@ class _StepWriter:
             text = f"{name}: {f(old)} − {ff(rate)} × {ff(slope)} = {f(new)}"
         else:
             state = {
-                key: clean_zero(v)
+                key: v if key == "t" else clean_zero(v)
                 for key, v in optimizer.shown(
                     after.slot_values(position), after.updates_done, settings
                 ).items()
