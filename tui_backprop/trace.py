@@ -46,6 +46,9 @@ WORDS = {
     "node_slope:paired": "With these two together, the slope at the node's weighted sum is "
     "simply prediction − target (divided by the batch's size): the activation's slope "
     "cancels the log's.",
+    "node_slope:chain": "Going back one layer multiplies the slope by one more factor: the "
+    "activation's slope at the node after times the weight between them. Sigmoid's slope is "
+    "at most 0.25, so with weights near 1 every layer shrinks the slope at least 4 times.",
     "node_slope:jacobian": "Softmax: each output depends on every sum, so the slope at a sum "
     "adds up the slopes of all outputs, each times ∂p_j/∂z = p_j (δ − p).",
     "weight_update:momentum": "Momentum: the step remembers the last ones. velocity = momentum x "
@@ -621,10 +624,21 @@ class _StepWriter:
                             at="sum",
                             value_slopes=[clean_zero(g) for g in backward.value_slopes[k][row]],
                         )
+                    text = f"{prefix}{at} = {self.node_slope_formula(k, j, row)} = {self.f(slope)}"
+                    chain = self.chain_factors(k, row)
+                    if chain is not None:  # a chain of single nodes: one factor per layer
+                        factor, product = chain
+                        after = scenario.layers[k + 1].activation
+                        text += (
+                            f"; factor {after}′(z)·w = {self.f(factor)}, running product "
+                            f"from the output = {self.f(product)}"
+                        )
+                        variant = "chain"
+                        numbers.update(factor=clean_zero(factor), running_product=product)
                     self.add(
                         "backward",
                         "node_slope",
-                        f"{prefix}{at} = {self.node_slope_formula(k, j, row)} = {self.f(slope)}",
+                        text,
                         reveals=[("node_slope", point, node)],
                         point=point,
                         node=node,
@@ -673,6 +687,20 @@ class _StepWriter:
                         node=node,
                         numbers={"slope": slope, "factors": factors},
                     )
+
+    def chain_factors(self, k: int, row: int) -> tuple[float, float] | None:
+        """For a hidden layer of one node in a chain of one-node layers up to the output:
+        (this layer's factor activation′(z)·w of the layer after, the product of the
+        factors from the output down to here), so a lesson can show slopes vanish."""
+        layers = self.scenario.layers
+        if k == len(layers) - 1 or any(len(layer.nodes) != 1 for layer in layers[k:]):
+            return None
+        backward, weights = self.record.backward, self.record.params.weights
+        product = 1.0
+        for m in range(len(layers) - 1, k, -1):  # from the output down
+            factor = float(weights[m][0, 0] * backward.activation_slopes[m][row, 0])
+            product *= factor
+        return factor, clean_zero(product)
 
     def node_slope_formula(self, k: int, j: int, row: int) -> str:
         record, scenario = self.record, self.scenario
