@@ -21,6 +21,7 @@ from tui_backprop.functions import LOG_FLOOR
 from tui_backprop.gradcheck import check_iteration
 from tui_backprop.scenario import parse_scenario
 from tui_backprop.trace import Trace
+from tui_backprop.view import build_view
 
 # 2 inputs -> 3 softmax outputs; point 1 (1, 2) is class 0 ("a"), point 2 (0, 1) class "c"
 SOFTMAX = """\
@@ -314,3 +315,14 @@ def test_classification_slopes_agree_with_finite_differences(case):
                 fd = (network.loss(up, x, t) - network.loss(down, x, t)) / (2 * h)
                 tolerance = 1e-6 * max(abs(fd), abs(slopes[index])) + 1e-7 * (1 + abs(loss))
                 assert abs(slopes[index] - fd) <= tolerance, (kind, k, index, slopes[index], fd)
+
+
+def test_the_screen_names_the_combined_factor():
+    text = SOFTMAX.format(loss="cross_entropy", activation="softmax", targets="[0]")
+    text = text.replace("inputs = [[1, 2], [0, 1]]", "inputs = [[1, 2]]")
+    trace = Trace(parse_scenario(text, "one.toml"))
+    (step,) = steps_of(trace, "weight_slope", weight="x2->a")
+    view = build_view(trace, step.index)
+    (loss_slope, value, activation) = view.factors
+    assert "(p − t)" in loss_slope[1] and activation[2] == "1"
+    assert float(loss_slope[2]) == pytest.approx(P1[0] - 1, abs=5e-5)  # one point: n = 1

@@ -21,6 +21,26 @@ FACTOR_NAMES = (
 )
 
 
+# softmax outputs (and sigmoid with binary cross-entropy): the slope is taken at the
+# node's weighted sum, so the activation's slope is already inside the first factor
+FACTOR_NAMES_AT_SUM = (
+    ("loss_slope", "slope of the loss at the weighted sum of the node fed into (p − t)"),
+    ("node_value", "value of the node feeding the weight"),
+    ("activation_slope", "1: the activation's slope is inside the first factor"),
+)
+
+
+def _slopes_at_sum(trace: Trace, record: Iteration, node: str | None) -> bool:
+    backward = record.backward
+    if backward is None or node is None:
+        return False
+    last = len(trace.layer_nodes) - 1
+    for k, names in enumerate(trace.layer_nodes[1:]):
+        if node in names:
+            return backward.value_slopes[k] is not None or (k == last - 1 and bool(backward.paired))
+    return False
+
+
 @dataclass(frozen=True)
 class NodeView:
     name: str
@@ -177,7 +197,8 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
     factors = ()
     if step.kind in ("weight_slope", "bias_slope") and len(step.numbers["factors"]) == 1:
         only = step.numbers["factors"][0]
-        factors = tuple((key, meaning, fmt(only[key], d)) for key, meaning in FACTOR_NAMES)
+        names = FACTOR_NAMES_AT_SUM if _slopes_at_sum(trace, record, step.node) else FACTOR_NAMES
+        factors = tuple((key, meaning, fmt(only[key], d)) for key, meaning in names)
 
     rows, hidden, total_error, loss = _data_rows(trace, record, known, point, d)
     warning = ""
