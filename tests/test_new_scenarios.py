@@ -8,12 +8,14 @@ test_optimizers.py.)
 
 from __future__ import annotations
 
+import io
 import math
 
 import numpy as np
 import pytest
 
 from tui_backprop.cli import resolve
+from tui_backprop.handout import write_handout
 from tui_backprop.trace import Trace
 
 
@@ -105,3 +107,13 @@ def test_relu_twin_keeps_the_slope():
         step = steps[f"h{layer}"]
         assert step.numbers["slope"] == -2.0  # 2 × (1 − 2), times factors of exactly 1
         assert step.numbers["factor"] == 1.0 and step.numbers["running_product"] == 1.0
+
+
+def test_classification_handout_has_a_row_per_point():
+    out = io.StringIO()
+    write_handout(Trace(resolve("classification")), out)
+    text = out.getvalue()
+    assert "| point | p(red) | p(green) | p(blue) | target | loss |" in text
+    # every point starts at p = 1/3 for each class: loss log 3 = 1.0986
+    assert "| 1 | 0.3333 | 0.3333 | 0.3333 | 1, 0, 0 | 1.0986 |" in text
+    assert "| 9 | 0.3333 | 0.3333 | 0.3333 | 0, 0, 1 | 1.0986 |" in text

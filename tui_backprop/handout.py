@@ -186,7 +186,26 @@ class _Handout:
         if not losses:
             return
         loss = losses[-1].numbers
-        several = len(self.scenario.layers[-1].nodes) > 1
+        outputs = self.scenario.layers[-1].nodes
+        point_losses = [s for s in steps if s.kind == "point_loss"]
+        if point_losses:  # cross-entropy: a row per point, its probabilities and its loss
+            header = ["point", *(f"p({o})" for o in outputs), "target", "loss"]
+            rows = [
+                [
+                    str(step.point + 1),
+                    *(self.f(p) for p in step.numbers["predictions"]),
+                    ", ".join(self.f(t) for t in step.numbers["targets"]),
+                    self.f(step.numbers["point_loss"]),
+                ]
+                for step in point_losses
+            ]
+            blank = [""] * (len(header) - 2)
+            rows.append(["mean", *blank, self.f(loss["loss"])])
+            self.block(table(header, rows))
+            name = self.scenario.loss
+            self.block(f"Batch loss ({name}, {LOSSES[name].meaning}): {self.f(loss['loss'])}")
+            return
+        several = len(outputs) > 1
         header = [
             "point",
             *(["output"] if several else []),
