@@ -261,42 +261,30 @@ def update(
     """One optimizer update of every weight and every trained bias (all slopes taken
     at the weights before it)."""
     t = state.updates_done + 1
-    step = optimizer.step
-    weights, biases = [], []
-    slots: dict[str, tuple[list, list]] = {name: ([], []) for name in optimizer.slots}
-    for k, w in enumerate(state.params.weights):
-        new, new_slots = step(
-            w,
-            backward.weight_slopes[k],
-            {name: slot.weights[k] for name, slot in state.slots.items()},
-            learning_rate,
-            t,
-            settings,
+    new: dict[str, list] = {"weights": [], "biases": []}
+    slots = {name: {"weights": [], "biases": []} for name in optimizer.slots}
+    for k, weights in enumerate(state.params.weights):
+        bias = state.params.biases[k]
+        trained = bias is not None and train_bias[k]
+        parts = (
+            ("weights", weights, backward.weight_slopes[k]),
+            ("biases", bias, backward.bias_slopes[k] if trained else None),
         )
-        weights.append(new)
-        for name, value in new_slots.items():
-            slots[name][0].append(value)
-        b = state.params.biases[k]
-        if b is None or not train_bias[k]:
-            biases.append(b)
-            for name in slots:
-                slots[name][1].append(None)
-            continue
-        new, new_slots = step(
-            b,
-            backward.bias_slopes[k],
-            {name: slot.biases[k] for name, slot in state.slots.items()},
-            learning_rate,
-            t,
-            settings,
-        )
-        biases.append(new)
-        for name, value in new_slots.items():
-            slots[name][1].append(value)
+        for part, value, slope in parts:
+            if slope is None:  # no bias, or one that does not train: left as it is
+                new[part].append(value)
+                for name in slots:
+                    slots[name][part].append(None)
+                continue
+            earlier = {name: getattr(slot, part)[k] for name, slot in state.slots.items()}
+            value, later = optimizer.step(value, slope, earlier, learning_rate, t, settings)
+            new[part].append(value)
+            for name, kept in later.items():
+                slots[name][part].append(kept)
     return State(
-        Params(tuple(weights), tuple(biases)),
+        Params(tuple(new["weights"]), tuple(new["biases"])),
         t,
-        {name: Params(tuple(w), tuple(b)) for name, (w, b) in slots.items()},
+        {name: Params(tuple(s["weights"]), tuple(s["biases"])) for name, s in slots.items()},
     )
 
 
