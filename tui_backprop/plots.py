@@ -7,7 +7,8 @@ exactly what was shown before:
 - loss_curve: the batch loss of the current iteration's batch as one weight varies,
   every other weight (and bias) held at the iteration's pre-update values; the
   current point, the tangent whose slope is the weight's backprop slope, and the
-  step to ``weight - learning_rate * slope``.
+  step to the weight after this iteration's update (``weight - learning_rate * slope``
+  with sgd; momentum and adam take their own step).
 - loss_grid: the same batch loss over two weights (a heat map), with the path the
   two weights took from iteration 1 to now.
 
@@ -152,7 +153,7 @@ class LossCurve:
     loss: float  # the batch loss at w
     slope: float | None  # backprop's slope for the weight (None in the final pass)
     tangent: tuple[tuple[float, float], tuple[float, float]] | None
-    next_w: float | None  # w - learning_rate * slope
+    next_w: float | None  # after the update (w - learning_rate * slope with sgd)
     next_loss: float | None  # this batch's loss at next_w, all else unchanged
     minimum: float | None  # where the curve is lowest, if it has a lowest point
     learning_rate: float
