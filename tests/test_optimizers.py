@@ -171,3 +171,12 @@ def test_the_lessons_claims_about_the_three_loss_histories():
     assert any(3 <= e <= 6 for e in rises), by_epoch["momentum"][:8]
     # adam starts more slowly than momentum
     assert by_epoch["adam"][0] > by_epoch["momentum"][0]
+
+
+def test_sgd_update_steps_name_their_optimizer_in_jsonl():
+    trace = Trace(resolve("sgd"))
+    for step in trace.iteration(1).steps:
+        if step.phase == "update":
+            record = step.to_json()
+            assert record["optimizer"] == {"name": "sgd"}
+            assert record["new"] == pytest.approx(record["old"] - 0.05 * record["slope"])

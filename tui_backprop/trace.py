@@ -776,6 +776,7 @@ class _StepWriter:
         optimizer, settings = training.optimizer, training.settings
         f, ff = self.f, self.ff
         if optimizer.name == "sgd":
+            numbers["optimizer"] = {"name": "sgd"}  # no state: the slope alone sets the step
             text = f"{name}: {f(old)} − {ff(rate)} × {ff(slope)} = {f(new)}"
         else:
             state = {
