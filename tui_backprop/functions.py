@@ -120,6 +120,12 @@ class Loss:
     uses_logs: bool = False
     # an output activation whose slopes fold into this loss's: slope at the sum = p − t
     partner: str | None = None
+    complement: bool = False  # logs of 1 − p as well (binary cross-entropy)
+    # squared-error losses: the lesson's words for the batch loss and the output's slope,
+    # format strings over {total}, {total_factor}, {count}, {loss}, {error}, {error_factor}
+    batch_text: str = ""
+    slope_text: str = ""  # over a batch of several points
+    slope_text_one: str = ""  # for a single point
 
     def reduce(self, point_losses: Array) -> Array:
         """The batch loss from per-point losses (last axis = points)."""
@@ -166,6 +172,9 @@ LOSSES: dict[str, Loss] = {
             "mean over the batch's points of the squared error",
             "(prediction − target)²",
             "2 × (p − t)",
+            batch_text="mean squared error = {total} / {count} = {loss}",
+            slope_text="2 × error / {count} = 2 × {error_factor} / {count}",
+            slope_text_one="2 × error = 2 × {error_factor}",
         ),
         Loss(
             "sse",
@@ -176,6 +185,9 @@ LOSSES: dict[str, Loss] = {
             "sum over the batch's points of the squared error",
             "(prediction − target)²",
             "2 × (p − t)",
+            batch_text="loss = total squared error = {loss}",
+            slope_text="2 × error = 2 × {error_factor}",
+            slope_text_one="2 × error = 2 × {error_factor}",
         ),
         Loss(
             "half_sse",
@@ -186,6 +198,9 @@ LOSSES: dict[str, Loss] = {
             "0.5 × the sum over the batch's points of the squared error",
             "(prediction − target)²",
             "2 × (p − t)",
+            batch_text="loss = 0.5 × {total_factor} = {loss}",
+            slope_text="error = {error}",
+            slope_text_one="error = {error}",
         ),
         Loss(
             "cross_entropy",
@@ -210,6 +225,7 @@ LOSSES: dict[str, Loss] = {
             "(1 − t) / (1 − p) − t / p",
             uses_logs=True,
             partner="sigmoid",
+            complement=True,
         ),
     )
 }

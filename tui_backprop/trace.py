@@ -517,12 +517,9 @@ class _StepWriter:
         count = len(record.batch)
         terms = _sum_text(count, lambda i: self.f(squared[i]))
         summed = f"{terms} = {self.f(total)}" if count > 1 else self.f(total)
-        if scenario.loss == "mse":
-            text = f"mean squared error = {self.f(total)} / {count} = {self.f(loss)}"
-        elif scenario.loss == "half_sse":
-            text = f"loss = 0.5 × {self.ff(total)} = {self.f(loss)}"
-        else:
-            text = f"loss = total squared error = {self.f(loss)}"
+        text = LOSSES[scenario.loss].batch_text.format(
+            total=self.f(total), total_factor=self.ff(total), count=count, loss=self.f(loss)
+        )
         self.add(
             "loss",
             "loss",
@@ -537,7 +534,7 @@ class _StepWriter:
         outputs = scenario.layers[-1].nodes
         predictions = record.forward.values[-1]
         targets = scenario.targets[record.batch]
-        binary = scenario.loss == "binary_cross_entropy"
+        binary = LOSSES[scenario.loss].complement
         any_clipped = False
         for row, point in enumerate(record.batch):
             point = int(point)
@@ -726,11 +723,10 @@ class _StepWriter:
                     f"t = {self.ff(t[j])}"
                 )
             error = record.errors[row, j]
-            if scenario.loss == "mse" and count > 1:
-                return f"2 × error / {count} = 2 × {self.ff(error)} / {count}"
-            if scenario.loss == "half_sse":
-                return f"error = {self.f(error)}"
-            return f"2 × error = 2 × {self.ff(error)}"
+            loss = LOSSES[scenario.loss]
+            return (loss.slope_text if count > 1 else loss.slope_text_one).format(
+                error=self.f(error), error_factor=self.ff(error), count=count
+            )
         weights = record.params.weights[k + 1]
         return _sum_text(
             weights.shape[0],
