@@ -326,3 +326,11 @@ def test_the_screen_names_the_combined_factor():
     (loss_slope, value, activation) = view.factors
     assert "(p − t)" in loss_slope[1] and activation[2] == "1"
     assert float(loss_slope[2]) == pytest.approx(P1[0] - 1, abs=5e-5)  # one point: n = 1
+
+
+def test_point_loss_text_names_the_true_class():
+    trace = Trace(tiny())
+    first, second = steps_of(trace, "point_loss")
+    assert first.text.startswith("point 1: loss = −log p(a) = −log(0.2447) = 1.4076")
+    assert second.text.startswith("point 2: loss = −log p(c) = −log(0.2119) = 1.5514")
+    # by hand: −log(e / (e + e² + 1)) = 1.40760596..., −log(1 / (1 + e + 1)) = 1.55144471...

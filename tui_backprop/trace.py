@@ -540,21 +540,31 @@ class _StepWriter:
             point = int(point)
             p, t = predictions[row], targets[row]
             # the probabilities whose logs are taken, with their weights t (or 1 − t)
-            logs = [(t[j], p[j], node) for j, node in enumerate(outputs) if t[j] != 0]
+            # the logs taken: (weight t or 1 − t, probability, how the lesson names it)
+            logs = [(t[j], p[j], f"p({node})") for j, node in enumerate(outputs) if t[j] != 0]
             if binary:
-                logs += [(1 - t[j], 1 - p[j], node) for j, node in enumerate(outputs) if t[j] != 1]
-            terms = [
-                (f"log({self.f(q)})" if w == 1 else f"{self.ff(w)} × log({self.f(q)})")
-                for w, q, _ in logs
-            ]
+                logs += [
+                    (1 - t[j], 1 - p[j], f"(1 − p({node}))")
+                    for j, node in enumerate(outputs)
+                    if t[j] != 1
+                ]
+
+            def weighted(w: float, log: str) -> str:
+                return log if w == 1 else f"{self.ff(w)} × {log}"
+
+            named = " + ".join(
+                weighted(w, f"log{label}" if label[0] == "(" else f"log {label}")
+                for w, _, label in logs
+            )
+            numbers = " + ".join(weighted(w, f"log({self.f(q)})") for w, q, _ in logs)
+            if len(logs) > 1:
+                named, numbers = f"({named})", f"({numbers})"
             clipped = [q for _, q, _ in logs if q < LOG_FLOOR]
             any_clipped |= bool(clipped)
             value = clean_zero(record.point_losses[row])
-            shown = " + ".join(terms) if terms else "0"
-            text = (
-                f"point {point + 1}: loss = {LOSSES[scenario.loss].point_formula} = "
-                f"−({shown}) = {self.f(value)}"
-            )
+            text = f"point {point + 1}: loss = −{named} = −{numbers} = {self.f(value)}"
+            if not logs:
+                text = f"point {point + 1}: loss = 0 (every target is 0)"
             if clipped:
                 text += f" (log of a probability below {LOG_FLOOR:g} taken at {LOG_FLOOR:g})"
             self.add(
