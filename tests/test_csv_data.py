@@ -162,3 +162,16 @@ def test_command_line_exit_status_2_names_the_csv(tmp_path):
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "points.csv: line 2: has 2 values; the header has 3" in done.stderr
+
+
+def test_a_field_too_large_for_csv_is_an_error_not_a_traceback(tmp_path):
+    path = write(tmp_path, "x1,x2,y\n1,2,3\n")
+    (tmp_path / "points.csv").write_text('x1,x2,y\n1,"' + "9" * 200_000 + "\n", encoding="utf-8")
+    e = error(path)
+    assert e.file.endswith("points.csv") and "not valid CSV" in e.message
+
+
+def test_line_numbers_count_lines_inside_quoted_fields(tmp_path):
+    e = error(write(tmp_path, 'x1,x2,y\n"1\n",2,3\n4,5,z\n'))
+    # the quoted field "1\n" spans lines 2 and 3, so the bad row is on line 4
+    assert e.where == 'line 4, column "y"'

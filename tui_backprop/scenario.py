@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import math
 import re
 import tomllib
@@ -14,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from tui_backprop.csv_points import read_points
 from tui_backprop.errors import ScenarioError
 from tui_backprop.functions import ACTIVATIONS, LOSSES
 from tui_backprop.optimizers import OPTIMIZERS
@@ -595,109 +594,15 @@ class _Reader:
                 )
 
     def csv_data(self, name: str, inputs: list[str], outputs: tuple[str, ...], loss: str):
-        """Points from a CSV file beside the scenario: a header naming the columns."""
+        """Points from a CSV file beside the scenario (see csv_points.py)."""
         path = Path(self.file).parent / name if self.file else Path(name)
-        shown = str(path)
         if not path.is_file():
             raise self.fail(
                 "data.file",
-                f'no such file: "{shown}"' if not path.exists() else f'"{shown}" is not a file',
+                f'no such file: "{path}"' if not path.exists() else f'"{path}" is not a file',
                 "the path is relative to the scenario file",
             )
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ScenarioError(shown, "", f"cannot be read ({exc.strerror or exc})") from None
-        if len(raw) > MAX_FILE_BYTES:
-            raise ScenarioError(shown, "", f"is {len(raw):,} bytes; at most {MAX_FILE_BYTES:,}")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ScenarioError(
-                shown, "", "is not UTF-8 text", "save the file with UTF-8 encoding"
-            ) from None
-        rows = [
-            (number, row)
-            for number, row in enumerate(csv.reader(io.StringIO(text)), start=1)
-            if any(cell.strip() for cell in row)
-        ]
-        if not rows:
-            raise ScenarioError(
-                shown, "", "is empty", f"a header row first: {', '.join([*inputs, *outputs])}"
-            )
-        header_line, header = rows[0]
-        columns = [cell.strip() for cell in header]
-        allowed = [*inputs, *outputs]
-        if len(outputs) == 1:
-            allowed.append("target")
-        if loss == "cross_entropy":
-            allowed.append("class")
-        for c, column in enumerate(columns):
-            if column not in allowed:
-                close = difflib.get_close_matches(column, allowed, n=1, cutoff=0.6)
-                raise ScenarioError(
-                    shown,
-                    f"line {header_line}, column {c + 1}",
-                    f'unknown column "{column}"',
-                    f'did you mean "{close[0]}"?' if close else "columns: " + ", ".join(allowed),
-                )
-            if columns.count(column) > 1:
-                raise ScenarioError(
-                    shown, f"line {header_line}", f'column "{column}" is named twice'
-                )
-        for name_ in inputs:
-            if name_ not in columns:
-                raise ScenarioError(
-                    shown,
-                    f"line {header_line}",
-                    f'missing column "{name_}" (one column per network input)',
-                )
-        target_columns = [c for c in columns if c in outputs or c in ("target", "class")]
-        if "class" in target_columns and len(target_columns) > 1:
-            raise ScenarioError(
-                shown,
-                f"line {header_line}",
-                'a "class" column replaces the output columns; give one or the other',
-            )
-        if target_columns and target_columns != ["class"] and target_columns != ["target"]:
-            for name_ in outputs:
-                if name_ not in columns:
-                    raise ScenarioError(
-                        shown,
-                        f"line {header_line}",
-                        f'missing column "{name_}" (one column per output node, or none)',
-                    )
-        body = rows[1:]
-        if not body:
-            raise ScenarioError(shown, "", "has a header but no data rows")
-        if len(body) > MAX_POINTS:
-            raise ScenarioError(shown, "", f"has {len(body)} rows; at most {MAX_POINTS}")
-        data_inputs = np.empty((len(body), len(inputs)))
-        targets = np.zeros((len(body), len(outputs))) if target_columns else None
-        for r, (line, row) in enumerate(body):
-            if len(row) != len(columns):
-                raise ScenarioError(
-                    shown,
-                    f"line {line}",
-                    f"has {_count(len(row), 'value')}; the header has {len(columns)}",
-                )
-            for column, cell in zip(columns, row, strict=True):
-                where = f'line {line}, column "{column}"'
-                if column == "class":
-                    targets[r, self.class_of(cell, where, outputs, shown)] = 1.0
-                    continue
-                try:
-                    value = float(cell)
-                except ValueError:
-                    value = math.nan
-                if not math.isfinite(value):
-                    raise ScenarioError(shown, where, f'"{cell.strip()}" is not a finite number')
-                if column in inputs:
-                    data_inputs[r, inputs.index(column)] = value
-                else:
-                    targets[r, 0 if column == "target" else outputs.index(column)] = value
-        lines = [line for line, _ in body]
-        return data_inputs, targets, (shown, lambda r: f"line {lines[r]}")
+        return read_points(path, inputs, outputs, loss, self.class_of, MAX_FILE_BYTES, MAX_POINTS)
 
     def layers(self, value: Any, inputs: list[str], seed: int) -> list[Layer]:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
