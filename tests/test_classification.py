@@ -334,3 +334,14 @@ def test_point_loss_text_names_the_true_class():
     assert first.text.startswith("point 1: loss = −log p(a) = −log(0.2447) = 1.4076")
     assert second.text.startswith("point 2: loss = −log p(c) = −log(0.2119) = 1.5514")
     # by hand: −log(e / (e + e² + 1)) = 1.40760596..., −log(1 / (1 + e + 1)) = 1.55144471...
+
+
+def test_the_data_table_names_cross_entropy_columns():
+    trace = Trace(tiny())
+    (loss,) = steps_of(trace, "loss")
+    view = build_view(trace, loss.index)
+    assert (view.error_column, view.point_loss_column) == ("p − t", "loss")
+    # the row's loss column is the point's loss: −log p(a) for point 1, by hand
+    assert float(view.rows[0].squared_error) == pytest.approx(-math.log(P1[0]), abs=5e-5)
+    squared = build_view(Trace(tiny(loss="mse", targets="[[1, 0, 0], [0, 0, 1]]")), 0)
+    assert squared.point_loss_column == "squared error"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tui_backprop.functions import LOSSES
 from tui_backprop.numbers import fmt
 from tui_backprop.param import Param
 from tui_backprop.trace import Iteration, Step, Trace
@@ -104,6 +105,10 @@ class StepView:
     loss: str | None
     warning: str = ""
     extra: dict = field(default_factory=dict)
+    # the data table's words: squared-error losses, or a cross-entropy's
+    error_column: str = "error"
+    point_loss_column: str = "squared error"
+    total_label: str = "total squared error"
 
     def header(self) -> str:
         if self.final:
@@ -238,7 +243,14 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
         total_error=total_error,
         loss=loss,
         warning=warning,
+        **_column_names(scenario.loss),
     )
+
+
+def _column_names(loss: str) -> dict[str, str]:
+    if not LOSSES[loss].uses_logs:
+        return {}
+    return {"error_column": "p − t", "point_loss_column": "loss", "total_label": "sum of losses"}
 
 
 AFTER_TRAINING = (

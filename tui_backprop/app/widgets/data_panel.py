@@ -21,7 +21,7 @@ class DataPanel(Static):
         merged = len(inputs) > MAX_INPUT_COLUMNS
         header = ["", "point", *(["inputs"] if merged else inputs), "prediction"]
         if has_targets:
-            header += ["target", "error", "squared error"]
+            header += ["target", view.error_column, view.point_loss_column]
         rows = []
         for row in view.rows:
             mark = "▶" if row.current else ("•" if row.in_batch else " ")
@@ -47,7 +47,7 @@ class DataPanel(Static):
         if has_targets:
             total = view.total_error if view.total_error is not None else "·"
             loss = view.loss if view.loss is not None else "·"
-            lines.append(Content.styled(f"total squared error {total}   loss {loss}", "bold"))
+            lines.append(Content.styled(f"{view.total_label} {total}   loss {loss}", "bold"))
         shape = (len(lines), has_targets)
         self.update(Content("\n").join(lines), layout=shape != self._shape)  # same height
         self._shape = shape
