@@ -20,6 +20,7 @@ from tui_backprop.layout import (
     braille_grid,
     rasterize,
 )
+from tui_backprop.param import Param
 from tui_backprop.view import NodeView, StepView, WeightView
 
 # what each content line of a node shows, and the prefix it is written with
@@ -71,7 +72,7 @@ def node_line(node: NodeView, kind: str) -> str | None:
 
 def label_text(weight: WeightView) -> tuple[tuple[str, str], ...]:
     """A weight's label as (text, role) pieces: value; value ∂slope; or old→new."""
-    prefix = (("b ", "muted"),) if weight.name.startswith("bias:") else ()
+    prefix = (("b ", "muted"),) if Param.parse(weight.name).is_bias else ()
     value = (weight.value, sign_role(weight.value))
     if weight.new is not None:
         return (*prefix, (weight.value, "muted"), ("→", "muted"), (weight.new, "number"))
@@ -82,7 +83,7 @@ def label_text(weight: WeightView) -> tuple[tuple[str, str], ...]:
 
 def label_width(weight: WeightView) -> int:
     """Cells the label needs at its widest (value ∂slope, or old→new), and one more."""
-    prefix = 2 if weight.name.startswith("bias:") else 0
+    prefix = 2 if Param.parse(weight.name).is_bias else 0
     widest = max(
         len(weight.value) + 2 + len(weight.slope or ""),
         len(weight.value) + 1 + len(weight.new or ""),
@@ -112,7 +113,7 @@ def needs_of(shape: Shape, views: list[StepView]) -> Needs:
 
 
 def _target(weight: str) -> str:
-    return weight[5:] if weight.startswith("bias:") else weight.split("->")[1]
+    return Param.parse(weight).target
 
 
 # -- drawing ------------------------------------------------------------------------
@@ -298,7 +299,8 @@ def travelling_tags(layout: NetworkLayout, view: StepView, progress: float) -> t
         segment = layout.edges.get(name)
         if segment is None:
             continue
-        source, target = name.split("->")
+        param = Param.parse(name)
+        source, target = param.source, param.target
         text = view.nodes[target].slope if backward else view.nodes[source].value
         if not text:
             continue
