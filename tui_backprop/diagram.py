@@ -95,17 +95,20 @@ def sign_role(text: str) -> str:
     return "negative" if text.startswith("-") else "number"
 
 
-def needs_of(shape: Shape, views: list[StepView]) -> Needs:
-    """The widest line of each column over these views (all of an iteration's numbers)."""
+def needs_of(
+    shape: Shape, views: list[StepView], numbers: dict[str, dict[str, list[str]]] | None = None
+) -> Needs:
+    """The widest line of each column over these views and, for the nodes, over
+    `numbers` (view.node_numbers: every batch point's, not only the shown point's)."""
     node = [0] * len(shape.layers)
     label = [0] * len(shape.layers)
+    for k, names in enumerate(shape.layers):
+        for name in names:
+            for kind in shape.lines[k]:
+                texts = [UNKNOWN, *(numbers or {}).get(name, {}).get(kind, ())]
+                texts += [node_line(view.nodes[name], kind) or UNKNOWN for view in views]
+                node[k] = max(node[k], len(LINE_PREFIX[kind]) + max(map(len, texts)))
     for view in views:
-        for k, names in enumerate(shape.layers):
-            for name in names:
-                shown = view.nodes[name]
-                for kind in shape.lines[k]:
-                    number = node_line(shown, kind) or UNKNOWN
-                    node[k] = max(node[k], len(LINE_PREFIX[kind]) + len(number))
         for name, weight in view.weights.items():
             k = 1 + next(i for i, names in enumerate(shape.layers[1:]) if _target(name) in names)
             label[k] = max(label[k], label_width(weight))

@@ -411,6 +411,36 @@ def _data_rows(trace: Trace, record: Iteration, known, point: int, d: int):
     return tuple(rows), scenario.points - len(shown), total_error, loss
 
 
+def node_numbers(trace: Trace, number: int, decimals: int) -> dict[str, dict[str, list[str]]]:
+    """Every number a node can show in this iteration, for every point of its batch:
+    node -> line kind ("z", "value", "act", "slope", "target", "error") -> texts.
+    The diagram sizes its boxes from these, so no point's number is ever cut."""
+    record = trace.iteration(number)
+    scenario = trace.scenario
+    last = len(scenario.layers)
+    rows = range(len(record.batch))
+    shown: dict[str, dict[str, list[str]]] = {}
+    for k, names in enumerate(trace.layer_nodes):
+        for j, name in enumerate(names):
+            lines = shown[name] = {
+                "value": [fmt(record.forward.values[k][r, j], decimals) for r in rows]
+            }
+            if not k:
+                continue
+            lines["z"] = [fmt(record.forward.pre_activations[k - 1][r, j], decimals) for r in rows]
+            if record.backward is not None:
+                backward = record.backward
+                lines["slope"] = [fmt(backward.node_slopes[k - 1][r, j], decimals) for r in rows]
+                lines["act"] = [
+                    fmt(backward.activation_slopes[k - 1][r, j], decimals) for r in rows
+                ]
+            if k == last and record.errors is not None:
+                points = [int(p) for p in record.batch]
+                lines["target"] = [fmt(scenario.targets[p][j], decimals) for p in points]
+                lines["error"] = [fmt(record.errors[r][j], decimals) for r in rows]
+    return shown
+
+
 def element_details(trace: Trace, index: int, element: str) -> list[str]:
     """Every formula about a node or weight so far in this iteration (for a click)."""
     number, offset = trace.iteration_of(index)
