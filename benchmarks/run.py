@@ -1,7 +1,7 @@
 """backprop-tui benchmarks: keys and start-up through a real terminal, and the jump to the end.
 
-    python benchmarks/run.py              # everything; about 4-5 minutes on 2 cores
-    python benchmarks/run.py --quick      # one round, fewer keys: about a minute
+    python benchmarks/run.py              # everything; 4-5 minutes on 2 cores (7 if very busy)
+    python benchmarks/run.py --quick      # one round, fewer keys: about 1.5 minutes
     python benchmarks/run.py --only keys startup jump inprocess
 
 Everything is measured side by side with a yardstick in one run on one machine, and

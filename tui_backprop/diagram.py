@@ -17,6 +17,7 @@ from tui_backprop.layout import (
     Shape,
     braille_cells,
     braille_char,
+    braille_grid,
     rasterize,
 )
 from tui_backprop.view import NodeView, StepView, WeightView
@@ -117,12 +118,27 @@ def _target(weight: str) -> str:
 # -- drawing ------------------------------------------------------------------------
 
 
+class EdgeDots(dict):
+    """Each edge's braille dots, rasterised the first time the edge is lit."""
+
+    def __init__(self, layout: NetworkLayout) -> None:
+        super().__init__()
+        self.segments = layout.edges
+
+    def __missing__(self, name: str) -> list:
+        dots = self[name] = rasterize(self.segments[name])
+        return dots
+
+    def get(self, name: str, default=None):
+        return self[name] if name in self.segments else default
+
+
 def base_edges(layout: NetworkLayout) -> tuple[dict[str, list], Cells]:
-    """Every edge's braille dots, and the cells they make (drawn under everything)."""
-    dots = {name: rasterize(segment) for name, segment in layout.edges.items()}
-    every = [dot for line in dots.values() for dot in line]
-    cells = {key: (braille_char(bits), "edge") for key, bits in braille_cells(every).items()}
-    return dots, cells
+    """Every edge's braille dots (on demand), and the cells they all make (drawn under
+    everything)."""
+    grid = braille_grid(list(layout.edges.values()))
+    cells = {key: (braille_char(bits), "edge") for key, bits in grid.items()}
+    return EdgeDots(layout), cells
 
 
 def draw_node(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 BRAILLE_BASE = 0x2800
 # dot (column, row) inside a braille cell -> bit
 BRAILLE_BITS = {
@@ -58,7 +60,8 @@ class Needs:
 
 MIN_RUN, MAX_RUN = 2, 40  # cells of bare edge between a node and the next column's labels
 MAX_NODE_GROWTH = 6  # extra cells a node box may widen by to fill the width
-MAX_GAP = 5  # blank rows between two nodes of a column, at most
+MAX_PADDING = 3  # blank rows above and below a node's lines, at most
+MAX_GAP = 13  # blank rows between two nodes of a column, at most
 DENSE_PORTS = 8  # more weights into a node than this: no label per weight
 
 
@@ -124,10 +127,11 @@ def fit_network(shape: Shape, needs: Needs, width: int, height: int) -> NetworkL
         len(names) * (h + 2) + len(names) - 1 for names, h in zip(layers, inner, strict=True)
     ]
     natural = max(column_heights)
-    padding = 1 if height >= natural + 2 * max(len(n) for n in layers) + 2 else 0
     tallest = max(len(names) for names in layers)
-    spare_rows = height - natural - 2 * padding * tallest
-    gap = 1 + max(0, min(MAX_GAP - 1, spare_rows // max(tallest, 1)))
+    spare_rows = max(0, height - natural - 2)
+    padding = min(MAX_PADDING, spare_rows // (2 * tallest + 2))
+    spare_rows -= 2 * padding * tallest
+    gap = 1 + max(0, min(MAX_GAP - 1, spare_rows // max(tallest - 1, 1)))
     heights = [h + 2 + 2 * padding for h in inner]
     column_heights = [
         len(names) * heights[k] + (len(names) - 1) * gap for k, names in enumerate(layers)
@@ -180,24 +184,49 @@ def fit_network(shape: Shape, needs: Needs, width: int, height: int) -> NetworkL
 
 
 def rasterize(segment: Segment) -> list[tuple[int, int]]:
-    """Braille dots along a segment (dot grid: 2 per cell across, 4 down)."""
+    """Braille dots along a segment (dot grid: 2 per cell across, 4 down): one dot per
+    step along the longer axis, so the line is 8-connected from end to end."""
     x0, y0 = round(segment.x0 * 2), round(segment.y0 * 4)
     x1, y1 = round(segment.x1 * 2), round(segment.y1 * 4)
-    dots = []
-    dx, dy = abs(x1 - x0), -abs(y1 - y0)
-    sx, sy = (1 if x0 < x1 else -1), (1 if y0 < y1 else -1)
-    err = dx + dy
-    while True:
-        dots.append((x0, y0))
-        if x0 == x1 and y0 == y1:
-            return dots
-        e2 = 2 * err
-        if e2 >= dy:
-            err += dy
-            x0 += sx
-        if e2 <= dx:
-            err += dx
-            y0 += sy
+    steps = max(abs(x1 - x0), abs(y1 - y0))
+    if steps == 0:
+        return [(x0, y0)]
+    xs = np.rint(np.linspace(x0, x1, steps + 1)).astype(int).tolist()
+    ys = np.rint(np.linspace(y0, y1, steps + 1)).astype(int).tolist()
+    return list(zip(xs, ys, strict=True))
+
+
+BIT_TABLE = np.array([[BRAILLE_BITS[(c, r)] for r in range(4)] for c in range(2)])
+
+
+def braille_grid(segments: list[Segment]) -> dict[tuple[int, int], int]:
+    """Every segment's dots as braille cells at once (a big network has 448 edges)."""
+    if not segments:
+        return {}
+    ends = np.array([(s.x0 * 2, s.y0 * 4, s.x1 * 2, s.y1 * 4) for s in segments])
+    ends = np.array([[round(v) for v in row] for row in ends.tolist()])
+    steps = np.maximum(np.abs(ends[:, 2] - ends[:, 0]), np.abs(ends[:, 3] - ends[:, 1]))
+    xs = np.rint(
+        np.concatenate(
+            [np.linspace(a, b, n + 1) for (a, _, b, _), n in zip(ends, steps, strict=True)]
+        )
+    ).astype(int)
+    ys = np.rint(
+        np.concatenate(
+            [np.linspace(a, b, n + 1) for (_, a, _, b), n in zip(ends, steps, strict=True)]
+        )
+    ).astype(int)
+    keys = (ys // 4) * (xs.max() // 2 + 1) + xs // 2
+    bits = BIT_TABLE[xs % 2, ys % 4]
+    order = np.argsort(keys, kind="stable")
+    keys, bits = keys[order], bits[order]
+    unique, starts = np.unique(keys, return_index=True)
+    combined = np.bitwise_or.reduceat(bits, starts)
+    width = xs.max() // 2 + 1
+    return {
+        (int(k % width), int(k // width)): int(b)
+        for k, b in zip(unique.tolist(), combined.tolist(), strict=True)
+    }
 
 
 def braille_cells(dots: list[tuple[int, int]]) -> dict[tuple[int, int], int]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.content import Content
@@ -34,10 +32,24 @@ PLOT_ACTIONS = ("cycle_plot", "next_plot_weight", "next_plot_weight_b", "toggle_
 
 
 def wrapped_rows(text: str, width: int) -> int:
-    """Rows `text` takes when wrapped at spaces to `width` cells."""
+    """Rows `text` takes when wrapped at spaces to `width` cells (words longer than a
+    row are folded), as the formula line wraps it; a plain loop, since textwrap cost
+    ~60 µs a formula and a big network's iteration has thousands."""
     if len(text) <= width:
         return 1
-    return len(textwrap.wrap(text, width, break_on_hyphens=False))
+    rows, used = 1, 0
+    for word in text.split(" "):
+        size = len(word)
+        if used and used + 1 + size <= width:
+            used += 1 + size
+            continue
+        if used:
+            rows += 1
+        used = size
+        while used > width:
+            rows += 1
+            used -= width
+    return rows
 
 
 class LessonScreen(LectureToolsScreen):
@@ -228,13 +240,15 @@ class LessonScreen(LectureToolsScreen):
             badges.append(("⚠ diverging", "bold $text-error"))
         self.query_one(LessonHeader).show(view, badges=badges)
         animate = animate and self.app.animation_level != "none"
-        self.query_one(FormulaLine).show(view)
+        formula = self.query_one(FormulaLine)
+        # animated: the result (and a slope's factors) join the formula as they arrive
+        formula.show(view, frozenset({"result"}) if animate else frozenset())
         data = self.query_one(DataPanel)
         outputs = self.scenario.layers[-1].nodes
         data.show(view, self.scenario.inputs, outputs, self.scenario.has_targets, self._data_rows)
         canvas = self.query_one(NetworkCanvas)
         canvas.selected = self.details
-        canvas.show(view, animate=animate)
+        canvas.show(view, animate=animate, on_arrival=lambda: formula.show(view))
         self.query_one(NarrationPanel).show(self.narration_lines(view, data.condensed))
         self._show_plots(view)
         self.call_after_refresh(self._prepare_next)

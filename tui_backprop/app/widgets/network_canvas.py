@@ -83,10 +83,12 @@ class NetworkCanvas(ScrollView, can_focus=False):
             self.show(self.view)
         self.refresh()
 
-    def show(self, view: StepView, animate: bool = False) -> None:
-        """Draw this step; with `animate`, its numbers travel in over a third of a second."""
+    def show(self, view: StepView, animate: bool = False, on_arrival=None) -> None:
+        """Draw this step; with `animate`, its numbers travel in over a third of a second
+        and `on_arrival` is called when they are there (at once without animation)."""
         self.finish_animation()
         self.view = view
+        self._on_arrival = on_arrival
         if animate:
             self.set_reactive(NetworkCanvas.progress, 0.0)
             self._draw()
@@ -94,7 +96,15 @@ class NetworkCanvas(ScrollView, can_focus=False):
         else:
             self.set_reactive(NetworkCanvas.progress, 1.0)
             self._draw()
+            self._arrived()
         self._follow_active()
+
+    _on_arrival = None
+
+    def _arrived(self) -> None:
+        callback, self._on_arrival = self._on_arrival, None
+        if callback is not None:
+            callback()
 
     def finish_animation(self) -> None:
         """A key pressed mid-animation: jump to its end at once."""
@@ -102,9 +112,12 @@ class NetworkCanvas(ScrollView, can_focus=False):
             self.app.animator.force_stop_animation(self, "progress")
             self.set_reactive(NetworkCanvas.progress, 1.0)
             self._draw()
+            self._arrived()
 
-    def watch_progress(self) -> None:
+    def watch_progress(self, progress: float) -> None:
         self._draw()
+        if progress >= 1:
+            self._arrived()
 
     def _draw(self) -> None:
         layout, view = self.layout_info, self.view
