@@ -519,3 +519,25 @@ async def test_clicking_an_edge_or_empty_canvas_selects_nothing(lesson):
         await pilot.click(canvas, offset=empty)
         assert screen.details is None
         assert screen.index == 26
+
+
+async def test_a_key_during_an_animation_shows_its_own_step_at_once(lesson):
+    """Next animates a step in; another key pressed before that animation ends finishes
+    it and acts. The formula line shows the new step at once (the end of the interrupted
+    animation used to write its own step's formula over it for the next third of a
+    second), and after `back` the step before, whole."""
+    app = lesson(start=40)
+    async with app.run_test(size=SIZE) as pilot:
+        app.animation_level = "full"
+        screen = app.screen
+        await pilot.pause()
+        canvas = screen.query_one("#network")
+        screen.action_next()  # step 42's numbers on their way
+        assert canvas.progress < 1
+        screen.action_next()  # at once, as a fast key would: step 43 animates in
+        assert screen.index == 42 and canvas.progress < 1
+        head = screen.trace[42].text.rpartition(" = ")[0]  # its result is still on its way
+        assert formula_text(screen).startswith(f"43. {head} = "), formula_text(screen)
+        screen.action_previous()  # back: no animation
+        assert screen.index == 41
+        assert formula_text(screen).startswith(f"42. {screen.trace[41].text}")
