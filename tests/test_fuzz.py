@@ -252,6 +252,8 @@ class Fuzzer:
         await self.answer_prompts()
         self.check_index("a pause")
         if self.alive and self.rng.random() < CHECK_SCREEN_CHANCE:
+            # an animated step's result joins the formula when its numbers arrive
+            await self.pilot.wait_for_scheduled_animations()
             self.check_screen()
 
     async def answer_prompts(self) -> None:
@@ -378,6 +380,7 @@ class Fuzzer:
         if self.alive:
             await self.catch_up()
             await self.answer_prompts()
+            await self.pilot.wait_for_scheduled_animations()
             self.check_screen()
 
 

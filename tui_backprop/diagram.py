@@ -166,6 +166,12 @@ def draw_node(
     spans.append(Span(box.x + 1 + left, box.y, title, "name-active" if node.active else "name"))
     spans.append(Span(box.x + 1 + left + len(title), box.y, top[left + 1 + len(title) :], border))
     by_row = {row: kind for kind, row in rows.items()}
+    # "target" and "error" in full when both fit, else both as "t" and "e"
+    long_words = all(
+        inner - 1 >= len(LONG_PREFIX[kind]) + len(node_line(node, kind) or UNKNOWN)
+        for kind in LONG_PREFIX
+        if kind in rows
+    )
     for y in range(box.y + 1, box.y + box.height - 1):
         spans.append(Span(box.x, y, "│", border))
         kind = by_row.get(y)
@@ -175,7 +181,7 @@ def draw_node(
             if kind == hide:
                 number = None
             prefix = LINE_PREFIX[kind]
-            if kind in LONG_PREFIX and inner - 1 >= len(LONG_PREFIX[kind]) + len(number or UNKNOWN):
+            if kind in LONG_PREFIX and long_words:
                 prefix = LONG_PREFIX[kind]
             role = "unknown" if number is None else sign_role(number)
             if number is not None and node.changed == kind:

@@ -86,6 +86,7 @@ class NetworkCanvas(ScrollView, can_focus=False):
     def show(self, view: StepView, animate: bool = False, on_arrival=None) -> None:
         """Draw this step; with `animate`, its numbers travel in over a third of a second
         and `on_arrival` is called when they are there (at once without animation)."""
+        self._on_arrival = None  # the previous step's arrival: its formula is replaced
         self.finish_animation()
         self.view = view
         self._on_arrival = on_arrival
