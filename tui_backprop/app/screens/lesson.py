@@ -219,9 +219,6 @@ class LessonScreen(LectureToolsScreen):
             self._ahead = (self._view_key(index), build_view(self.trace, index, self.decimals))
 
     def show(self, animate: bool = False) -> None:
-        # A step still animating in ends first: its arrival writes its own formula, which
-        # must come before this step's, not over it.
-        self.query_one(NetworkCanvas).finish_animation()
         key, ready = self._ahead
         if key == self._view_key(self.index):
             view = ready
