@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from tui_backprop.app.screens.lesson import LessonScreen
@@ -19,20 +21,52 @@ class BackpropApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "backprop-tui"
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [  # classroom: shown only to a follower that stepped away
+        Binding(
+            "f",
+            "follow_again",
+            "Follow",
+            id="follow_again",
+            tooltip="Follow the lecturer again: jump to the leader's step",
+        ),
+    ]
 
     def __init__(
-        self, scenario: Scenario | None = None, start: int = 0, autoplay: float | None = None
+        self,
+        scenario: Scenario | None = None,
+        start: int = 0,
+        autoplay: float | None = None,
+        room: tuple[str, Path] | None = None,
     ) -> None:
         super().__init__()
         self.scenario = scenario
         self.start = start
         self.autoplay = autoplay
+        self.classroom = None
+        if room is not None:
+            from tui_backprop.app.follow import Classroom
+
+            self.classroom = Classroom(self, *room)
 
     def on_mount(self) -> None:
         if self.scenario is None:
             self.push_screen(PickerScreen())
         else:
             self.push_screen(LessonScreen(self.scenario, self.start, self.autoplay))
+        if self.classroom is not None:
+            self.classroom.start()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "follow_again":
+            room = self.classroom
+            if room is None or room.role != "follow":
+                return False
+            return None if room.following else True
+        return True
+
+    def action_follow_again(self) -> None:
+        if self.classroom is not None and self.classroom.role == "follow":
+            self.classroom.follow_again()
 
     def open_scenario(self, scenario: Scenario) -> None:
         self.scenario = scenario
@@ -57,8 +91,18 @@ class BackpropApp(App):
             )
 
 
-def run_app(scenario: Scenario | None, start: int = 0, autoplay: float | None = None) -> int:
-    BackpropApp(scenario, start, autoplay).run()
+def run_app(
+    scenario: Scenario | None,
+    start: int = 0,
+    autoplay: float | None = None,
+    room: tuple[str, Path] | None = None,
+) -> int:
+    app = BackpropApp(scenario, start, autoplay, room)
+    try:
+        app.run()
+    finally:
+        if app.classroom is not None:
+            app.classroom.remove()  # a leader that leaves takes its room file with it
     return 0
 
 

@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from tui_backprop.app.screens.ask_value import AskValueScreen
 from tui_backprop.app.screens.bookmarks import BookmarksScreen
+from tui_backprop.classroom.room import Edit
 from tui_backprop.gradcheck import TOLERANCE_TEXT, check_iteration
 from tui_backprop.numbers import fmt
 from tui_backprop.places import resolve_place
@@ -102,6 +103,7 @@ class LectureToolsScreen(Screen):
     gradient_check = False
     _checked: tuple = (None, {})  # ((trace, iteration, edits), checks): one iteration's
     chosen_decimals: int | None = None
+    what_if_edits: tuple[Edit, ...] = ()  # classroom: the edits as plain data, for followers
 
     # -- what if ------------------------------------------------------------------
 
@@ -123,6 +125,7 @@ class LectureToolsScreen(Screen):
                 self.notify(f"{error}; nothing changed.", title="Edit a weight", severity="error")
                 return
             self.trace.set_weight(number, element, value)
+            self.what_if_edits = (*self.what_if_edits, Edit("weight", number, value, element))
             self.go(self.trace.first_index(number))
             self.notify(
                 f"{element} = {fmt(value, 8)} from iteration {number}; "
@@ -151,6 +154,7 @@ class LectureToolsScreen(Screen):
                 if rate <= 0:
                     raise ValueError("the learning rate must be positive")
                 self.trace.set_learning_rate(number, rate)
+                self.what_if_edits = (*self.what_if_edits, Edit("learning_rate", number, rate))
             except ValueError as error:
                 self.notify(f"{error}; nothing changed.", title="Learning rate", severity="error")
                 return
@@ -169,6 +173,7 @@ class LectureToolsScreen(Screen):
             self.notify("Already showing the file's values.")
             return
         self.trace = Trace(self.scenario, decimals=self.trace.decimals)
+        self.what_if_edits = ()
         self.show()
         self.notify("Back to the file's values.")
 
