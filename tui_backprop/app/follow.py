@@ -10,6 +10,7 @@ room has been moved by its user: it is on its own until `f`.
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 
 from textual.content import Content
@@ -82,7 +83,8 @@ class Classroom:
         self._place: Place | RoomError | None = None
         self._warned: str | None = None
         self._digests: dict[str, str] = {}
-        self._status = ("", "")
+        self._status: tuple = ()
+        self._bars: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # screen -> bar
 
     def start(self) -> None:
         self.app.set_interval(POLL_SECONDS, self.tick)
@@ -222,15 +224,16 @@ class Classroom:
     # -- showing ------------------------------------------------------------------
 
     def show_status(self, screen, text: str, kind: str) -> None:
-        bars = screen.query(RoomStatus)
-        if not bars:
-            bar = RoomStatus(id="room-status")
-            screen.mount(bar, after=screen.query_one("#header"))
-        else:
-            bar = bars.first()
-            if self._status == (text, kind):
+        bar = self._bars.get(screen)
+        if bar is None:
+            headers = screen.query("#header")
+            if not headers:  # the screen is closing
                 return
-        self._status = (text, kind)
+            bar = self._bars[screen] = RoomStatus(id="room-status")
+            screen.mount(bar, after=headers.first())
+        elif self._status == (screen, text, kind):
+            return
+        self._status = (screen, text, kind)
         bar.set_class(kind == "-alone", "-alone")
         bar.set_class(kind == "-waiting", "-waiting")
         bar.update(Content(text))  # plain text: a room file's words are never markup
