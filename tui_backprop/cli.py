@@ -166,11 +166,8 @@ def main(argv: list[str] | None = None) -> int:
 
     start = 0
     if args.start_at is not None:
-        from tui_backprop.places import resolve_place
-        from tui_backprop.trace import Trace
-
         try:
-            start = resolve_place(Trace(scenario), args.start_at)
+            start = resolve_start(scenario, args.start_at)
         except ValueError as error:
             return fail(f"--start-at: {error}")
 
@@ -184,6 +181,13 @@ def main(argv: list[str] | None = None) -> int:
         return save_screenshot(scenario, start, args.screenshot, size)
     opened = scenario if args.scenario or args.start_at or args.autoplay or room else None
     return run_app(opened, start, args.autoplay, room)
+
+
+def resolve_start(scenario: Scenario, where: str) -> int:
+    from tui_backprop.places import resolve_place
+    from tui_backprop.trace import Trace
+
+    return resolve_place(Trace(scenario), where)
 
 
 def room_link(args):
@@ -220,6 +224,12 @@ def serve_main(argv: list[str]) -> int:
         forwarded.append(str(Path(scenario.path).resolve()))
         title = f"backprop-tui: {scenario.title}"
     if args.start_at is not None:
+        if args.scenario is None:
+            return fail("--start-at: name the scenario too (backprop-tui serve SCENARIO ...)")
+        try:
+            resolve_start(scenario, args.start_at)
+        except ValueError as error:
+            return fail(f"--start-at: {error}")
         forwarded += ["--start-at", args.start_at]
     if args.decimals is not None:
         forwarded += ["--decimals", str(args.decimals)]
