@@ -4,7 +4,7 @@ where there is none) and served lessons, stopped after each test."""
 from __future__ import annotations
 
 import pytest
-from served import CHROMIUM_FLAGS, Served, require_browser
+from served import CHROMIUM_FLAGS, Served, open_page, require_browser
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +41,19 @@ def serve(rooms):
     yield start
     for served in started:
         served.close()
+
+
+@pytest.fixture
+def visit(browser, serve):
+    """visit(url, width, height) -> (page, ScreenText); its browser context is closed (and so
+    its websocket and app process) before the servers stop."""
+    opened = []
+
+    def start(url: str, width: int = 1280, height: int = 800):
+        result = open_page(browser, url, width, height)
+        opened.append(result[0].context)
+        return result
+
+    yield start
+    for context in opened:
+        context.close()

@@ -147,6 +147,6 @@ def open_page(browser, url: str, width: int = 1280, height: int = 800):
     page = context.new_page()
     screen = ScreenText(page)
     page.goto(url)
-    screen.wait_for(r"step 1/\d+")
+    screen.wait_for(r"step \d+/\d+")
     page.click("#terminal")
     return page, screen

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import re
 
-from served import open_page
 
-
-def test_served_lesson_steps_in_the_browser(browser, serve):
+def test_served_lesson_steps_in_the_browser(visit, serve):
     served = serve("backprop-relu")
-    page, screen = open_page(browser, served.url)
+    page, screen = visit(served.url)
     outside: list[str] = []
     page.on("request", lambda r: None if r.url.startswith(served.url) else outside.append(r.url))
     total = int(screen.wait_for(r"step 1/(\d+)")[1])
@@ -41,13 +39,14 @@ def test_page_loads_nothing_from_outside(browser, serve):
         "document.fonts.ready.then(() => [...document.fonts]"
         ".filter(f => f.status === 'loaded').map(f => f.family))"
     )
+    context.close()
     assert any("Roboto Mono" in family for family in fonts)
 
 
-def test_fontsize_in_the_address_enlarges_the_text(browser, serve):
+def test_fontsize_in_the_address_enlarges_the_text(visit, serve):
     served = serve("backprop-relu")
-    _, normal = open_page(browser, served.url)
-    _, large = open_page(browser, served.url + "?fontsize=32")
+    _, normal = visit(served.url)
+    _, large = visit(served.url + "?fontsize=32")
     columns = {
         name: len(screen.screen.display[0]) for name, screen in (("16", normal), ("32", large))
     }

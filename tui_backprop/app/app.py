@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -55,6 +56,13 @@ class BackpropApp(App):
             self.push_screen(LessonScreen(self.scenario, self.start, self.autoplay))
         if self.classroom is not None:
             self.classroom.start()
+        if self.is_web:  # served: end with the server, even one that was killed
+            self._server_pid = os.getppid()
+            self.set_interval(2.0, self._exit_without_server)
+
+    def _exit_without_server(self) -> None:
+        if os.getppid() != self._server_pid:
+            self.exit()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "follow_again":

@@ -8,10 +8,14 @@ server bound to 0.0.0.0 works for students who reach it by the machine's name or
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import os
 import shlex
+import signal
 import socket
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +43,46 @@ def font_size(text: str | None) -> int:
 
 
 def app_command(arguments: list[str]) -> str:
-    """The shell command each browser visit runs: this Python, this package."""
-    return shlex.join([sys.executable, "-m", "tui_backprop", *arguments])
+    """The shell command each browser visit runs: this Python, this package. `exec`, so
+    the app is the server's own child and stops with it."""
+    return "exec " + shlex.join([sys.executable, "-m", "tui_backprop", *arguments])
+
+
+def stop_children(grace: float = 3.0) -> None:
+    """End the app processes this server started (textual-serve leaves them running when
+    the server stops): SIGTERM, then SIGKILL after `grace` seconds."""
+    children = child_processes(os.getpid())
+    for pid in children:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while children and time.monotonic() < deadline:
+        time.sleep(0.05)
+        children = [pid for pid in children if _alive(pid)]
+    for pid in children:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def child_processes(parent: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == parent:
+            children.append(int(entry.parent.name))
+    return children
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie has ended; asyncio's own watcher reaps it)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return False
+    return fields[0] != "Z"
 
 
 def check_port_free(host: str, port: int) -> str | None:
@@ -82,6 +124,9 @@ def make_server(arguments: list[str], host: str, port: int, title: str):
                 f"  on a projector, larger text: {address}?fontsize=28", highlight=False
             )
             self.console.print("  Ctrl+C to stop")
+
+        async def on_shutdown(self, app) -> None:
+            stop_children()
 
         @aiohttp_jinja2.template("app_index.html")
         async def handle_index(self, request) -> dict[str, Any]:
