@@ -189,3 +189,16 @@ async def test_a_place_that_does_not_fit_the_lesson_is_ignored(room, place, word
         assert app.screen.index == 0
         assert app.screen.trace.departures == []
         assert any(words in n.message for n in app._notifications)
+
+
+async def test_handout_key_writes_the_markdown_handout_in_a_terminal(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = BackpropApp(resolve("backprop-relu"), 0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+    saved = tmp_path / "backprop-tui-backprop-relu-handout.md"
+    text = saved.read_text(encoding="utf-8")
+    assert text.startswith("# Backpropagation with ReLU")
+    assert "18" in text and "42" in text  # the slide's slopes (scenario description)
+    assert any(str(saved) in n.message for n in app._notifications)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 from textual.binding import Binding
 from textual.content import Content
@@ -87,7 +86,15 @@ class LectureToolsScreen(Screen):
             "screenshot",
             "Screenshot",
             id="screenshot",
-            tooltip="Save this screen as an SVG file",
+            tooltip="Save this screen as an SVG file (a download in a browser)",
+            show=False,
+        ),
+        Binding(
+            "m",
+            "handout",
+            "Handout",
+            id="handout",
+            tooltip="Save the lesson as a Markdown handout (a download in a browser)",
             show=False,
         ),
         Binding(
@@ -246,14 +253,14 @@ class LectureToolsScreen(Screen):
         self.notify(f"{self.chosen_decimals} decimals", timeout=1.5)
 
     def action_screenshot(self) -> None:
-        name = f"backprop-tui-{self.scenario.name}-step{self.index + 1}.svg"
-        path = Path.cwd() / name
-        try:
-            self.app.save_screenshot(name, str(Path.cwd()))
-        except OSError as error:
-            self.notify(f"Could not save {path}: {error}", severity="error")
-            return
-        self.notify(f"Saved {path}", title="Screenshot")
+        from tui_backprop.app.downloads import screenshot
+
+        screenshot(self)
+
+    def action_handout(self) -> None:
+        from tui_backprop.app.downloads import handout
+
+        handout(self)
 
     def action_bookmarks(self) -> None:
         bookmarks = self.scenario.bookmarks
