@@ -26,7 +26,8 @@ from tui_backprop.classroom.room import (
 )
 from tui_backprop.trace import Trace
 
-POLL_SECONDS = 0.1
+FOLLOW_POLL_SECONDS = 0.1  # a stat() of the room file: cheap, even for 30 followers
+LEAD_POLL_SECONDS = 0.02  # compares (step, edits): publishes within a frame of the key
 
 
 def apply_edits(trace: Trace, edits: tuple[Edit, ...]) -> None:
@@ -87,7 +88,8 @@ class Classroom:
         self._bars: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # screen -> bar
 
     def start(self) -> None:
-        self.app.set_interval(POLL_SECONDS, self.tick)
+        poll = LEAD_POLL_SECONDS if self.role == "lead" else FOLLOW_POLL_SECONDS
+        self.app.set_interval(poll, self.tick)
         self.app.call_after_refresh(self.tick)
 
     def lesson(self):
@@ -208,7 +210,8 @@ class Classroom:
         self.show_status(screen, self.following_text(screen), "")
 
     def following_text(self, screen) -> str:
-        return f"◉ following room {self.room}: step {screen.index + 1} (any step key: on your own)"
+        # the same text at every step: the header shows the step, and this line is not redrawn
+        return f"◉ following room {self.room} (a step key puts you on your own)"
 
     def detach(self) -> None:
         self.following = False
@@ -236,7 +239,8 @@ class Classroom:
         self._status = (screen, text, kind)
         bar.set_class(kind == "-alone", "-alone")
         bar.set_class(kind == "-waiting", "-waiting")
-        bar.update(Content(text))  # plain text: a room file's words are never markup
+        # plain text: a room file's words are never markup; one line high, so no relayout
+        bar.update(Content(text), layout=False)
 
     def warn(self, message: str) -> None:
         if message != self._warned:  # once per new problem, not ten times a second
