@@ -176,6 +176,8 @@ async def measure(args) -> dict:
             result["load_average_before"] = os.getloadavg()[0]
             watched = servers + sessions + children(leader_server.pid)
             cpu_start = sum(cpu_seconds(pid) for pid in watched)
+            server_start = cpu_seconds(follower_server.pid)
+            own_start = time.process_time()
             wall_start = time.monotonic()
             sent: dict[int, float] = {}
             for step in range(2, args.steps + 2):
@@ -187,15 +189,27 @@ async def measure(args) -> dict:
             wall = time.monotonic() - wall_start
             result["load_average_after"] = os.getloadavg()[0]
             cpu = sum(cpu_seconds(pid) for pid in watched) - cpu_start
+            result["cpu_follower_server_cores"] = (
+                cpu_seconds(follower_server.pid) - server_start
+            ) / wall
+            result["cpu_benchmark_client_cores"] = (time.process_time() - own_start) / wall
 
-            lags, missed = [], 0
+            lags, missed, by_step = [], 0, {}
             for follower in followers:
                 for step, when in sent.items():
                     shown = [t for s, t in follower.seen.items() if s >= step]
                     if shown:
                         lags.append(min(shown) - when)
+                        by_step.setdefault(step, []).append(min(shown) - when)
                     else:
                         missed += 1
+            quarters = list(sent)
+            quarter = max(1, len(quarters) // 4)
+            result["lag_p95_by_quarter"] = [
+                percentile([lag for s in quarters[q : q + quarter] for lag in by_step[s]], 0.95)
+                for q in range(0, len(quarters), quarter)
+                if any(s in by_step for s in quarters[q : q + quarter])
+            ]
             memory_after = [memory_kib(pid) for pid in sessions if Path(f"/proc/{pid}").exists()]
             lost = [f.name for f in followers if f.closed or last not in f.seen]
             result.update(
@@ -256,6 +270,15 @@ def main() -> None:
         ("lag p50", f"{result['lag_p50']:.3f} s"),
         ("lag p95 (goal < 0.5 s)", f"{lag:.3f} s {'met' if lag < goal_lag else 'MISSED'}"),
         ("lag max", f"{result['lag_max']:.3f} s"),
+        (
+            "lag p95 by quarter of the steps",
+            " ".join(f"{lag:.2f}" for lag in result["lag_p95_by_quarter"]) + " s",
+        ),
+        ("CPU of the follower server alone", f"{result['cpu_follower_server_cores']:.2f} cores"),
+        (
+            "CPU of this benchmark (the 'browsers')",
+            f"{result['cpu_benchmark_client_cores']:.2f} cores",
+        ),
         (
             "load average (1 min) before / after",
             f"{result['load_average_before']:.1f} / {result['load_average_after']:.1f}",
