@@ -4,6 +4,7 @@ waits without a leader, refuses another scenario and ignores a bad room file."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,13 @@ def relu_place(step: int, edits=(), name: str = "backprop-relu") -> Place:
     scenario = resolve(name)
     digest = scenario_digest(Path(scenario.path).read_bytes())
     return Place(scenario.name, digest, step, tuple(edits), leader=1, seq=step)
+
+
+def dead_pid() -> int:
+    """The id of a process that has ended (and been reaped)."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
 
 
 def app_in(room: Path, role: str, name: str = "backprop-relu") -> BackpropApp:
@@ -139,6 +147,16 @@ async def test_a_follower_without_a_leader_waits_then_follows(room):
         write_place(room, relu_place(9))
         await settle(pilot)
         assert app.screen.index == 9
+
+
+async def test_a_follower_whose_leader_died_says_so_and_stays(room):
+    place = relu_place(9)
+    write_place(room, Place(place.scenario, place.digest, 9, leader=dead_pid()))
+    app = app_in(room, "follow")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "the leader has left; waiting for one" in status(app)
+        assert app.screen.index == 0
 
 
 async def test_a_follower_of_another_scenario_says_so_and_stays(room):

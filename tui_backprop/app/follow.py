@@ -48,6 +48,19 @@ def apply_edits(trace: Trace, edits: tuple[Edit, ...]) -> None:
             trace.set_learning_rate(edit.iteration, edit.value)
 
 
+def leader_alive(pid: int) -> bool:
+    """False only if no process has that id (a leader that crashed left its file)."""
+    if pid <= 0:
+        return True  # written by something that did not say
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def edits_of(screen) -> tuple[Edit, ...]:
     return tuple(getattr(screen, "what_if_edits", ()))
 
@@ -156,6 +169,10 @@ class Classroom:
         if isinstance(place, RoomError):
             self.warn(f"Room {self.room}: ignored a room file that is not valid: {place}")
             text = f"◌ room {self.room}: waiting for a valid room file"
+            self.show_status(screen, text, "-waiting")
+            return
+        if not leader_alive(place.leader):
+            text = f"◌ room {self.room}: the leader has left; waiting for one"
             self.show_status(screen, text, "-waiting")
             return
         if place.digest != self.digest(screen):
