@@ -38,7 +38,6 @@ def runtime(tmp_path):
     [
         (["serve", "no-such-lesson"], "no such file or bundled scenario"),
         (["serve", "backprop-relu", "--port", "0"], "--port must be from 1 to 65535"),
-        (["serve", "backprop-relu", "--decimals", "20"], "--decimals must be from 0 to 12"),
         (["serve", "--follow", "lecture"], "name the scenario too"),
         (["serve", "backprop-relu", "--follow", "../x"], "room name '../x'"),
         (["serve", "backprop-relu", "--host", "no.such.host.invalid"], "--host no.such.host"),

@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backprop-tui",
         description="Step through backpropagation one keypress at a time.",
-        epilog="SCENARIO is a .toml file or the name of a bundled scenario (see --list).",
+        epilog="SCENARIO is a .toml file or the name of a bundled scenario (see --list). "
+        "To serve the lesson to web browsers: backprop-tui serve --help.",
     )
     parser.add_argument(
         "scenario",
@@ -102,7 +103,6 @@ def build_serve_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
-    parser.add_argument("--decimals", type=int, default=None, metavar="N", help="as without serve")
     parser.add_argument("--start-at", metavar="WHERE", help="as without serve")
     add_room_arguments(parser)
     return parser
@@ -212,8 +212,6 @@ def serve_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.port <= 65535:
         parser.error(f"--port must be from 1 to 65535, not {args.port}")
-    if args.decimals is not None and not 0 <= args.decimals <= 12:
-        parser.error(f"--decimals must be from 0 to 12, not {args.decimals}")
     forwarded: list[str] = []
     title = "backprop-tui"
     if args.scenario is not None:
@@ -231,8 +229,6 @@ def serve_main(argv: list[str]) -> int:
         except ValueError as error:
             return fail(f"--start-at: {error}")
         forwarded += ["--start-at", args.start_at]
-    if args.decimals is not None:
-        forwarded += ["--decimals", str(args.decimals)]
     room = room_link(args)
     if isinstance(room, int):
         return room
