@@ -85,3 +85,26 @@ def test_loopback_and_the_address_to_open():
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
     assert address_to_open("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
     assert address_to_open("0.0.0.0", 8000) == f"http://{socket.gethostname()}:8000/"
+
+
+def test_serve_beyond_loopback_says_anyone_can_open_a_lesson(runtime):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui_backprop", "serve", "backprop-relu"]
+        + ["--host", "0.0.0.0", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=runtime,
+    )
+    try:
+        note = process.stderr.readline()  # printed before the server starts
+        opened = process.stdout.readline() + process.stdout.readline()
+    finally:
+        process.terminate()
+        process.communicate(timeout=TIMEOUT)
+    assert "listening on 0.0.0.0, beyond this machine" in note
+    assert f"anyone who can reach port {port} can open a lesson" in note
+    assert f"open http://{socket.gethostname()}:{port}/ in a browser" in opened

@@ -220,3 +220,16 @@ async def test_handout_key_writes_the_markdown_handout_in_a_terminal(tmp_path, m
     assert text.startswith("# Backpropagation with ReLU")
     assert "18" in text and "42" in text  # the slide's slopes (scenario description)
     assert any(str(saved) in n.message for n in app._notifications)
+
+
+async def test_a_learning_rate_edit_reaches_the_follower(room):
+    write_place(room, relu_place(3, [Edit("learning_rate", 1, 0.1)]))
+    app = app_in(room, "follow")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        trace = app.screen.trace
+        assert trace.learning_rate(1) == 0.1
+        # b2->out's slope is 18 (the slide); at rate 0.1 it moves to 2 − 0.1 × 18 = 0.2
+        after = trace.params_before(2).value(trace.position("b2->out"))
+        assert after == pytest.approx(0.2, abs=1e-12)
+        assert app.screen.index == 3
