@@ -204,9 +204,14 @@ async def test_a_place_that_does_not_fit_the_lesson_is_ignored(room, place, word
     app = app_in(room, "follow")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await settle(pilot)  # still following, not taken for a student's own move
         assert app.screen.index == 0
         assert app.screen.trace.departures == []
         assert any(words in n.message for n in app._notifications)
+        assert "does not fit this lesson; waiting" in status(app)
+        write_place(room, relu_place(7))  # the leader's next place that fits is followed
+        await settle(pilot)
+        assert app.screen.index == 7
 
 
 async def test_handout_key_writes_the_markdown_handout_in_a_terminal(tmp_path, monkeypatch):

@@ -96,6 +96,7 @@ class Classroom:
         self._stat: tuple | None = None
         self._place: Place | RoomError | None = None
         self._warned: str | None = None
+        self._rejected: Place | None = None  # a place that did not fit this lesson
         self._digests: dict[str, str] = {}
         self._status: tuple = ()
         self._bars: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # screen -> bar
@@ -205,22 +206,26 @@ class Classroom:
         return self._place
 
     def apply(self, screen, place: Place) -> None:
+        if place == self._rejected:  # already warned about; wait for the next place
+            text = f"◌ room {self.room}: the leader's place does not fit this lesson; waiting"
+            self.show_status(screen, text, "-waiting")
+            return
         if (place.step, place.edits) == self.applied and screen.index == place.step:
             self.show_status(screen, self.following_text(screen), "")
             return
-        if place.edits != edits_of(screen):
-            trace = Trace(screen.scenario, decimals=screen.trace.decimals)
-            try:
+        try:
+            if place.step >= len(screen.trace):
+                raise ValueError(f"step {place.step + 1} is past this lesson's end")
+            if place.edits != edits_of(screen):
+                trace = Trace(screen.scenario, decimals=screen.trace.decimals)
                 apply_edits(trace, place.edits)
-            except ValueError as error:
-                self.warn(f"Room {self.room}: ignored the leader's what-if edits: {error}")
-                self.applied = (place.step, place.edits)
-                return
-            screen.trace = trace
-            screen.what_if_edits = place.edits
-        if place.step >= len(screen.trace):
-            self.warn(f"Room {self.room}: ignored step {place.step + 1}, past this lesson's end")
-            self.applied = (screen.index, edits_of(screen))
+                screen.trace = trace
+                screen.what_if_edits = place.edits
+        except ValueError as error:
+            self._rejected = place
+            self.warn(f"Room {self.room}: ignored the leader's place: {error}")
+            self.applied = (screen.index, edits_of(screen))  # still following, not moved
+            self.apply(screen, place)
             return
         screen.go(place.step)
         self.applied = (screen.index, edits_of(screen))
