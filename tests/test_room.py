@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui_backprop.classroom.room import (
     MAX_BYTES,
@@ -190,3 +193,37 @@ def test_files_that_are_not_json_are_refused(rooms, data):
     path.write_bytes(data)
     with pytest.raises(RoomError):
         read_place(path)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=20,
+)
+
+
+def near_place():
+    """Room files that look like ours, with any field replaced by any JSON value."""
+    base = good()
+    keys = [*base, "edits.0.kind", "edits.0.name", "edits.0.value", "edits.0.iteration"]
+    return st.tuples(st.sampled_from(keys), JSON)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.one_of(JSON, near_place()))
+def test_any_json_is_a_place_or_a_room_error(value):
+    """Hostile content never raises anything but RoomError (the follower's warning)."""
+    if isinstance(value, tuple):
+        key, replacement = value
+        raw = good()
+        if key.startswith("edits.0."):
+            raw["edits"][0][key.split(".")[-1]] = replacement
+        else:
+            raw[key] = replacement
+        value = raw
+    try:
+        place = parse_place(value)
+    except RoomError:
+        return
+    assert isinstance(place.step, int) and place.step >= 0
+    assert all(math.isfinite(edit.value) for edit in place.edits)
