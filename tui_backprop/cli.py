@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backprop-tui",
         description="Step through backpropagation one keypress at a time.",
-        epilog="SCENARIO is a .toml file or the name of a bundled scenario (see --list).",
+        epilog="SCENARIO is a .toml file or the name of a bundled scenario (see --list). "
+        "To serve the lesson to web browsers: backprop-tui serve --help.",
     )
     parser.add_argument(
         "scenario",
@@ -77,7 +78,39 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.toml",
         help="write a commented scenario template to start from, and exit",
     )
+    add_room_arguments(parser)
     parser.add_argument("--version", action="version", version=f"backprop-tui {__version__}")
+    return parser
+
+
+def add_room_arguments(parser: argparse.ArgumentParser) -> None:
+    room = parser.add_mutually_exclusive_group()
+    room.add_argument(
+        "--lead", metavar="ROOM", help="publish this lesson's place (step, what-if edits) to ROOM"
+    )
+    room.add_argument(
+        "--follow", metavar="ROOM", help="follow the leader of ROOM; f catches up after stepping"
+    )
+
+
+def build_serve_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backprop-tui serve",
+        description="Serve the lesson to web browsers: each visit gets its own copy of the app.",
+        epilog="Add ?fontsize=N to the address for larger text on a projector.",
+    )
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="scenario file or bundled name (default: the picker)",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument("--start-at", metavar="WHERE", help="as without serve")
+    add_room_arguments(parser)
     return parser
 
 
@@ -100,6 +133,9 @@ def fail(message: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:
+        return serve_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.decimals is not None and not 0 <= args.decimals <= 12:
@@ -136,13 +172,14 @@ def main(argv: list[str] | None = None) -> int:
 
     start = 0
     if args.start_at is not None:
-        from tui_backprop.places import resolve_place
-        from tui_backprop.trace import Trace
-
         try:
-            start = resolve_place(Trace(scenario), args.start_at)
+            start = resolve_start(scenario, args.start_at)
         except ValueError as error:
             return fail(f"--start-at: {error}")
+
+    room = room_link(args)
+    if isinstance(room, int):
+        return room
 
     from tui_backprop.app.app import run_app, save_screenshot  # Textual only from here
 
@@ -157,8 +194,67 @@ def main(argv: list[str] | None = None) -> int:
             )
     if args.screenshot:
         return save_screenshot(scenario, start, args.screenshot, size, theme)
-    opened = scenario if args.scenario or args.start_at or args.autoplay else None
-    return run_app(opened, start, args.autoplay, theme)
+    opened = scenario if args.scenario or args.start_at or args.autoplay or room else None
+    return run_app(opened, start, args.autoplay, theme, room)
+
+
+def resolve_start(scenario: Scenario, where: str) -> int:
+    from tui_backprop.places import resolve_place
+    from tui_backprop.trace import Trace
+
+    return resolve_place(Trace(scenario), where)
+
+
+def room_link(args):
+    """(role, room file) for --lead/--follow, None without them, or an exit status."""
+    from tui_backprop.classroom.room import RoomError, private_directory, room_path
+
+    name, role = (args.lead, "lead") if args.lead else (args.follow, "follow")
+    if name is None:
+        return None
+    try:
+        path = room_path(name)
+        private_directory(path.parent)
+    except ValueError as error:
+        return fail(f"--{role}: {error}")
+    except RoomError as error:
+        return fail(f"--{role}: {error}")
+    return role, path
+
+
+def serve_main(argv: list[str]) -> int:
+    parser = build_serve_parser()
+    args = parser.parse_args(argv)
+    if not 1 <= args.port <= 65535:
+        parser.error(f"--port must be from 1 to 65535, not {args.port}")
+    forwarded: list[str] = []
+    title = "backprop-tui"
+    if args.scenario is not None:
+        try:
+            scenario = resolve(args.scenario)
+        except ScenarioError as error:
+            return fail(str(error))
+        forwarded.append(str(Path(scenario.path).resolve()))
+        title = f"backprop-tui: {scenario.title}"
+    if args.start_at is not None:
+        if args.scenario is None:
+            return fail("--start-at: name the scenario too (backprop-tui serve SCENARIO ...)")
+        try:
+            resolve_start(scenario, args.start_at)
+        except ValueError as error:
+            return fail(f"--start-at: {error}")
+        forwarded += ["--start-at", args.start_at]
+    room = room_link(args)
+    if isinstance(room, int):
+        return room
+    if room is not None:
+        forwarded += [f"--{room[0]}", args.lead or args.follow]
+        if args.scenario is None:
+            return fail(f"--{room[0]}: name the scenario too (backprop-tui serve SCENARIO ...)")
+
+    from tui_backprop.classroom.serve import serve
+
+    return serve(forwarded, args.host, args.port, title)
 
 
 def write_list(out) -> None:

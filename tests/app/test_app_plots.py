@@ -244,3 +244,21 @@ def test_snapshot_loss_history(snap_compare):
 def test_snapshot_loss_landscape(snap_compare):
     keys = ["v", "v", "v", *["right_curly_bracket"] * 3, *["right_square_bracket"] * 3]
     assert snap_compare(lesson("two-inputs"), press=keys, terminal_size=SIZE)
+
+
+def test_landscape_path_leaves_out_points_that_overflowed():
+    """A what-if run that diverges puts inf and 1e301 on the path: the map still draws
+    (fuzzing found the crash), and no far-off point makes the line drawing run away."""
+    import numpy as np
+
+    from tui_backprop.app.widgets.loss_landscape import path_pixels, to_pixel
+    from tui_backprop.plots import LossGrid
+
+    wa = np.linspace(0.0, 10.0, 11)
+    grid = LossGrid(("a", "b"), wa, wa, np.zeros((11, 11)), np.arange(4), None, (0, 0), None)
+    points = np.array([[0.0, 10.0], [10.0, 0.0], [1e301, -1e301], [np.inf, np.inf]])
+    pixels = path_pixels(grid, points, 11, 11)
+    # the diagonal from the top-left (0, 0) to the bottom-right (10, 10) pixel is drawn
+    assert (0, 0) in pixels and (10, 10) in pixels
+    assert all(0 <= x < 11 and 0 <= y < 11 for x, y in pixels)
+    assert to_pixel(grid, np.inf, np.nan, 11, 11) == (-1, -1)

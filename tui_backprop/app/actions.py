@@ -20,8 +20,9 @@ GROUP_TITLES = {
     "view": "What the screen shows",
 }
 
-# Which screen class implements the action (LessonScreen inherits LectureToolsScreen's).
-LESSON, TOOLS = "lesson", "tools"
+# Which class implements the action (LessonScreen inherits LectureToolsScreen's; APP rows
+# are the app's own, so they work whichever screen is on top).
+LESSON, TOOLS, APP = "lesson", "tools", "app"
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,15 @@ ACTIONS: tuple[LessonAction, ...] = (
        home=TOOLS),
     # -- export -------------------------------------------------------------------------
     _a("s", "screenshot", "Screenshot",
-       "Save this screen as an SVG picture in the current folder", "export", "s",
-       home=TOOLS),
+       "Save this screen as an SVG picture in the current folder (served: a browser "
+       "download)", "export", "s", home=TOOLS),
+    _a("H", "handout", "Handout",
+       "Save the whole lesson as a Markdown handout (served: a browser download)",
+       "export", "H", home=TOOLS),
+    # -- classroom ----------------------------------------------------------------------
+    _a("f", "follow_again", "Follow",
+       "Following a lecturer: after stepping on your own, follow the lecturer again",
+       "step", "f", home=APP),
     # -- view ---------------------------------------------------------------------------
     _a("d", "cycle_decimals", "Decimals", "More or fewer decimals in every number",
        "view", "d", home=TOOLS),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from tui_backprop.app.actions import ACTIONS
+from tui_backprop.app.actions import ACTIONS, APP, bindings
 from tui_backprop.app.screens.lesson import LessonScreen
 from tui_backprop.app.screens.picker import PickerScreen
 from tui_backprop.app.themes import register_themes
@@ -21,6 +23,7 @@ class BackpropApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "backprop-tui"
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS = bindings(APP)  # f: a follower that stepped away follows again
 
     def __init__(
         self,
@@ -28,6 +31,7 @@ class BackpropApp(App):
         start: int = 0,
         autoplay: float | None = None,
         theme: str | None = None,
+        room: tuple[str, Path] | None = None,
     ) -> None:
         super().__init__()
         register_themes(self)
@@ -41,12 +45,38 @@ class BackpropApp(App):
         self.scenario = scenario
         self.start = start
         self.autoplay = autoplay
+        self.classroom = None
+        if room is not None:
+            from tui_backprop.app.follow import Classroom
+
+            self.classroom = Classroom(self, *room)
 
     def on_mount(self) -> None:
         if self.scenario is None:
             self.push_screen(PickerScreen())
         else:
             self.push_screen(LessonScreen(self.scenario, self.start, self.autoplay))
+        if self.classroom is not None:
+            self.classroom.start()
+        if self.is_web:  # served: end with the server, even one that was killed
+            self._server_pid = os.getppid()
+            self.set_interval(2.0, self._exit_without_server)
+
+    def _exit_without_server(self) -> None:
+        if os.getppid() != self._server_pid:
+            self.exit()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "follow_again":
+            room = self.classroom
+            if room is None or room.role != "follow":
+                return False
+            return None if room.following else True
+        return True
+
+    def action_follow_again(self) -> None:
+        if self.classroom is not None and self.classroom.role == "follow":
+            self.classroom.follow_again()
 
     def open_scenario(self, scenario: Scenario) -> None:
         self.scenario = scenario
@@ -56,10 +86,13 @@ class BackpropApp(App):
         yield from super().get_system_commands(screen)
         if isinstance(screen, LessonScreen):
             for row in ACTIONS:
+                if row.home == APP and self.check_action(row.action, ()) is False:
+                    continue  # f only for a follower
+                target = self if row.home == APP else screen
                 yield SystemCommand(
                     row.words,
                     f"Keys: {row.key_name}",
-                    lambda action=row.action: screen.run_action(action),
+                    lambda action=row.action, target=target: target.run_action(action),
                 )
         for name in bundled_names():
             yield SystemCommand(
@@ -74,8 +107,14 @@ def run_app(
     start: int = 0,
     autoplay: float | None = None,
     theme: str | None = None,
+    room: tuple[str, Path] | None = None,
 ) -> int:
-    BackpropApp(scenario, start, autoplay, theme).run()
+    app = BackpropApp(scenario, start, autoplay, theme, room)
+    try:
+        app.run()
+    finally:
+        if app.classroom is not None:
+            app.classroom.remove()  # a leader that leaves takes its room file with it
     return 0
 
 

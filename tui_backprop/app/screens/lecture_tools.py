@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 from textual.content import Content
 from textual.screen import Screen
@@ -16,6 +15,7 @@ from textual.screen import Screen
 from tui_backprop.app.actions import TOOLS, bindings
 from tui_backprop.app.screens.ask_value import AskValueScreen
 from tui_backprop.app.screens.bookmarks import BookmarksScreen
+from tui_backprop.classroom.room import Edit
 from tui_backprop.gradcheck import TOLERANCE_TEXT, check_iteration
 from tui_backprop.numbers import fmt
 from tui_backprop.param import Param
@@ -46,6 +46,7 @@ class LectureToolsScreen(Screen):
     gradient_check = False
     _checked: tuple = (None, {})  # ((trace, iteration, edits), checks): one iteration's
     chosen_decimals: int | None = None
+    what_if_edits: tuple[Edit, ...] = ()  # classroom: the edits as plain data, for followers
 
     # -- what if ------------------------------------------------------------------
 
@@ -67,6 +68,7 @@ class LectureToolsScreen(Screen):
                 self.notify(f"{error}; nothing changed.", title="Edit a weight", severity="error")
                 return
             self.trace.set_weight(number, element, value)
+            self.what_if_edits = (*self.what_if_edits, Edit("weight", number, value, element))
             self.go(self.trace.first_index(number))
             self.notify(
                 f"{element} = {fmt(value, 8)} from iteration {number}; "
@@ -95,6 +97,7 @@ class LectureToolsScreen(Screen):
                 if rate <= 0:
                     raise ValueError("the learning rate must be positive")
                 self.trace.set_learning_rate(number, rate)
+                self.what_if_edits = (*self.what_if_edits, Edit("learning_rate", number, rate))
             except ValueError as error:
                 self.notify(f"{error}; nothing changed.", title="Learning rate", severity="error")
                 return
@@ -113,6 +116,7 @@ class LectureToolsScreen(Screen):
             self.notify("Already showing the file's values.")
             return
         self.trace = Trace(self.scenario, decimals=self.trace.decimals)
+        self.what_if_edits = ()
         self.show()
         self.notify("Back to the file's values.")
 
@@ -192,14 +196,14 @@ class LectureToolsScreen(Screen):
         self.notify(f"{self.chosen_decimals} decimals", timeout=1.5)
 
     def action_screenshot(self) -> None:
-        name = f"backprop-tui-{self.scenario.name}-step{self.index + 1}.svg"
-        path = Path.cwd() / name
-        try:
-            self.app.save_screenshot(name, str(Path.cwd()))
-        except OSError as error:
-            self.notify(f"Could not save {path}: {error}", severity="error")
-            return
-        self.notify(f"Saved {path}", title="Screenshot")
+        from tui_backprop.app.downloads import screenshot
+
+        screenshot(self)
+
+    def action_handout(self) -> None:
+        from tui_backprop.app.downloads import handout
+
+        handout(self)
 
     def action_bookmarks(self) -> None:
         bookmarks = self.scenario.bookmarks

@@ -105,6 +105,12 @@ class LessonScreen(LectureToolsScreen):
             self.timer = self.set_interval(self.autoplay, self._tick, pause=True)
             self._set_playing(True)
 
+    def refit(self) -> None:
+        """Lay the panels out again for the terminal as it is (a panel came or went)."""
+        self._fit(self.app.size.width, self.app.size.height)
+        if self.view is not None:
+            self.show()
+
     def on_resize(self, event) -> None:
         self._fit(event.size.width, event.size.height)
         if self.view is not None:
@@ -135,7 +141,9 @@ class LessonScreen(LectureToolsScreen):
         data_height = 1 + self._data_rows + self.scenario.has_targets
         self.query_one("#formula").styles.height = self._formula_rows
         self.query_one("#data").styles.height = data_height
-        body = max(height - 2 - self._formula_rows - data_height, 4)
+        # header and footer, and a classroom's status line when there is one
+        fixed = 2 + len(self.query("#room-status"))
+        body = max(height - fixed - self._formula_rows - data_height, 4)
         plot = self.plot_shown
         side_open = (self.narration_shown or plot) and not self.plot_zoomed
         side = self.query_one("#side")

@@ -50,16 +50,36 @@ def sample(grid: LossGrid, across: int, down: int) -> np.ndarray:
 
 
 def to_pixel(grid: LossGrid, a: float, b: float, across: int, down: int) -> tuple[int, int]:
-    """Pixel (column, row) of the point (a, b); row 0 is the top."""
-    wa, wb = grid.wa, grid.wb
-    x = (a - wa[0]) / (wa[-1] - wa[0]) * (across - 1)
-    y = (wb[-1] - b) / (wb[-1] - wb[0]) * (down - 1)
+    """Pixel (column, row) of the point (a, b); row 0 is the top; (-1, -1), off the map,
+    for a point that overflowed."""
+    x, y = to_pixel_float(grid, a, b, across, down)
+    if not (np.isfinite(x) and np.isfinite(y)):
+        return -1, -1
     return int(round(x)), int(round(y))
 
 
+def to_pixel_float(grid: LossGrid, a: float, b: float, across: int, down: int):
+    wa, wb = grid.wa, grid.wb
+    with np.errstate(all="ignore"):
+        x = (a - wa[0]) / (wa[-1] - wa[0]) * (across - 1)
+        y = (wb[-1] - b) / (wb[-1] - wb[0]) * (down - 1)
+    return float(x), float(y)
+
+
 def path_pixels(grid: LossGrid, points: np.ndarray, across: int, down: int):
-    """Pixels on the straight pieces joining consecutive points (inside the map)."""
-    pixels = [to_pixel(grid, a, b, across, down) for a, b in points]
+    """Pixels on the straight pieces joining consecutive points (inside the map).
+
+    Points that overflowed (a what-if run diverging to inf or nan) are left out, and the
+    rest are held within a few map widths, so a far-off point cannot make the line
+    drawing loop over billions of pixels."""
+    finite = [(a, b) for a, b in points if np.isfinite(a) and np.isfinite(b)]
+    reach = 4 * max(across, down)
+    pixels = [
+        (min(max(x, -reach), reach), min(max(y, -reach), reach))
+        for x, y in (to_pixel_float(grid, a, b, across, down) for a, b in finite)
+        if np.isfinite(x) and np.isfinite(y)
+    ]
+    pixels = [(int(round(x)), int(round(y))) for x, y in pixels]
     dots = set(pixels[:1])
     for (x0, y0), (x1, y1) in zip(pixels, pixels[1:], strict=False):
         # rasterize works on a 2 x 4 dot grid per cell: feed it pixel units

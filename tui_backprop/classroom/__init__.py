@@ -1,0 +1,1 @@
+"""The classroom: serving the lesson to browsers, and a room that followers track."""
