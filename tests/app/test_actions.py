@@ -10,6 +10,7 @@ from textual.widgets import Footer, Input
 
 from tui_backprop.app.actions import (
     ACTIONS,
+    APP,
     GROUPS,
     LESSON,
     TOOLS,
@@ -17,6 +18,7 @@ from tui_backprop.app.actions import (
     markdown_table,
     rows,
 )
+from tui_backprop.app.app import BackpropApp
 from tui_backprop.app.screens.keys_help import KeyRow, KeysHelpScreen, split_into_columns
 from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
 from tui_backprop.app.screens.lesson import LessonScreen
@@ -68,14 +70,14 @@ def test_every_readable_key_name_names_exactly_the_bound_keys():
 
 
 def test_the_screens_bindings_are_the_tables_rows():
-    for cls, home in ((LessonScreen, LESSON), (LectureToolsScreen, TOOLS)):
+    for cls, home in ((LessonScreen, LESSON), (LectureToolsScreen, TOOLS), (BackpropApp, APP)):
         table = rows(home=home)
         own = cls.__dict__["BINDINGS"]
         assert [(b.key, b.action, b.description, b.show, b.tooltip) for b in own] == [
             (r.keys, r.action, r.footer, r.show, r.words) for r in table
         ]
         assert all(b.id == r.action.removeprefix("app.") for b, r in zip(own, table, strict=True))
-    assert len(rows(home=LESSON)) + len(rows(home=TOOLS)) == len(ACTIONS)
+    assert sum(len(rows(home=home)) for home in (LESSON, TOOLS, APP)) == len(ACTIONS)
     assert bindings(LESSON)[0].action == rows(home=LESSON)[0].action
 
 
@@ -83,7 +85,7 @@ def test_every_action_in_the_table_has_a_method():
     for row in ACTIONS:
         if row.action.startswith("app."):
             continue
-        owner = LectureToolsScreen if row.home == TOOLS else LessonScreen
+        owner = {TOOLS: LectureToolsScreen, APP: BackpropApp}.get(row.home, LessonScreen)
         assert callable(getattr(owner, f"action_{row.action}", None)), row.action
 
 

@@ -52,7 +52,7 @@ def dead_pid() -> int:
 
 
 def app_in(room: Path, role: str, name: str = "backprop-relu") -> BackpropApp:
-    return BackpropApp(resolve(name), 0, None, (role, room))
+    return BackpropApp(resolve(name), 0, None, room=(role, room))
 
 
 async def settle(pilot) -> None:

@@ -86,8 +86,6 @@ class BackpropApp(App):
         yield from super().get_system_commands(screen)
         if isinstance(screen, LessonScreen):
             for row in ACTIONS:
-                if row.home == APP and self.check_action(row.action, ()) is False:
-                    continue  # f only for a follower
                 target = self if row.home == APP else screen
                 yield SystemCommand(
                     row.words,
