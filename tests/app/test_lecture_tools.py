@@ -3,7 +3,6 @@ screenshots, bookmarks, autoplay and --start-at."""
 
 from __future__ import annotations
 
-import html
 import re
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from conftest import canvas_box_text, wait_until
+from svg_text import svg_lines
 
 from tui_backprop.app.app import BackpropApp
 from tui_backprop.app.messages import ElementClicked
@@ -44,28 +44,6 @@ def header(screen) -> str:
 def narration(screen) -> str:
     """The narration's whole text, scrolled off lines included."""
     return screen.query_one("#narration").content.plain
-
-
-def svg_lines(svg: str) -> list[str]:
-    """The text of an SVG screenshot, line by line: Rich writes one <text> per styled
-    run (spaces between runs left out), so each run is put back at its column."""
-    root = ET.fromstring(svg)
-    runs = []
-    for element in root.iter("{http://www.w3.org/2000/svg}text"):
-        clip = element.get("clip-path", "")
-        text = html.unescape(element.text or "").replace("\xa0", " ")
-        if "-line-" not in clip or not text:
-            continue
-        line = int(clip.rsplit("-line-", 1)[1].rstrip(")"))
-        runs.append((line, float(element.get("x")), float(element.get("textLength")), text))
-    cell = min(length / len(text) for _, _, length, text in runs)
-    rows: dict[int, list[str]] = {}
-    for line, x, _, text in runs:
-        row = rows.setdefault(line, [])
-        column = round(x / cell)
-        row.extend(" " * (column + len(text) - len(row)))
-        row[column : column + len(text)] = text
-    return ["".join(rows.get(i, [])).rstrip() for i in range(max(rows) + 1)]
 
 
 async def test_edit_weight_recomputes_like_a_file_with_that_weight():
