@@ -33,7 +33,7 @@ def test_template_parses_as_written():
     scenario = parse_scenario(TEMPLATE, "template.toml")
     assert scenario.title
     assert scenario.has_targets
-    assert set(scenario.notes) == {"forward", "loss", "backward", "update"}
+    assert {note.at.name for note in scenario.notes} == {"forward", "loss", "backward", "update"}
     assert [b.step for b in scenario.bookmarks] == ["backward", "final"]
 
 

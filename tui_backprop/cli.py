@@ -110,11 +110,14 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         scenario = resolve(args.scenario or DEFAULT)
-        if scenario.bookmarks:
+        if scenario.bookmarks or scenario.notes or scenario.slides:
+            from tui_backprop.notes import check_notes
             from tui_backprop.places import check_bookmarks
             from tui_backprop.trace import Trace
 
-            check_bookmarks(Trace(scenario))
+            trace = Trace(scenario)
+            check_bookmarks(trace)
+            check_notes(trace)
     except ScenarioError as error:
         return fail(str(error))
     except OSError as error:  # e.g. a bundled folder made unreadable

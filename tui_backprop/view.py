@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tui_backprop.notes import notes_at, slide_text
 from tui_backprop.numbers import fmt
 from tui_backprop.trace import Iteration, Step, Trace
 
@@ -82,6 +83,7 @@ class StepView:
     total_error: str | None
     loss: str | None
     warning: str = ""
+    slide: str = ""  # what the slide printed here, beside the computed number, and why
     extra: dict = field(default_factory=dict)
 
     def header(self) -> str:
@@ -206,7 +208,8 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
         formula=step.text,
         words=step.words,
         factors=factors,
-        note=_note(scenario.notes.get(step.phase, ""), number, record.final),
+        note=_note(trace, index, record.final),
+        slide=slide_text(trace, index),
         nodes=nodes,
         weights=weights,
         active_edges=active_edges,
@@ -224,13 +227,10 @@ AFTER_TRAINING = (
 )
 
 
-def _note(note: str, iteration: int, final: bool) -> str:
-    """A scenario's notes speak of the first iteration; later ones say so."""
-    if final:
-        return AFTER_TRAINING + (f" (Note on the first iteration: {note})" if note else "")
-    if note and iteration > 1:
-        return f"On the first iteration: {note}"
-    return note
+def _note(trace: Trace, index: int, final: bool) -> str:
+    """The notes anchored in this step's phase, up to this step (never ahead of it)."""
+    lines = notes_at(trace, index)
+    return "\n".join([AFTER_TRAINING, *lines] if final else lines)
 
 
 def _weight_view(
@@ -320,7 +320,7 @@ def element_details(trace: Trace, index: int, element: str) -> list[str]:
 
 def screen_text(view: StepView) -> str:
     """A plain rendering of everything on screen, for tests that compare screens."""
-    parts = [view.header(), view.formula, view.words, view.note]
+    parts = [view.header(), view.formula, view.slide, view.words, view.note]
     for node in view.nodes.values():
         parts.append(f"{node.name} {node.pre_activation} {node.value} {node.slope}")
     for weight in view.weights.values():
