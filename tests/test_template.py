@@ -33,8 +33,16 @@ def test_template_parses_as_written():
     scenario = parse_scenario(TEMPLATE, "template.toml")
     assert scenario.title
     assert scenario.has_targets
-    assert {note.at.name for note in scenario.notes} == {"forward", "loss", "backward", "update"}
-    assert [b.step for b in scenario.bookmarks] == ["backward", "final"]
+    assert [note.at.text for note in scenario.notes] == [
+        "forward",
+        "error:out",
+        "weight_slope:a2->b2",
+        "every:update",
+    ]
+    assert [(mark.at.text, mark.printed) for mark in scenario.slides] == [
+        ("weight_slope:a2->b2", 18)
+    ]
+    assert [b.step for b in scenario.bookmarks] == ["backward", "weight_slope:a2->b2", "final"]
 
 
 def test_template_is_the_slides_relu_lesson():
@@ -70,7 +78,8 @@ def test_template_names_every_key_of_the_format():
         "[[network.layers]]",
         "[data]",
         "[training]",
-        "[notes]",
+        "[[notes]]",
+        "[[slide]]",
         "[[bookmarks]]",
     ):
         assert f"\n{table}" in text, table
@@ -92,9 +101,10 @@ def test_template_names_every_key_of_the_format():
         "epochs",
         "shuffle",
         "seed",
-        "forward",
-        "backward",
-        "update",
+        "at",
+        "text",
+        "printed",
+        "why",
         "step",
         "note",
     )

@@ -185,22 +185,19 @@ class _Handout:
                 self.write_loss_table(record, steps)
 
     def write_steps(self, steps: list[Step], notes: dict[int, list[str]]) -> None:
-        """The numbered steps; a note, or what the slide printed, as a quote before the
-        step where it first shows."""
+        """The numbered steps; after a step, what the slide printed there and the notes
+        that first show there, as quotes."""
         run: list[str] = []
         for step in steps:
-            quotes = list(notes.get(step.index, ()))
+            run.append(f"{step.number}. {md(step.text)}")
             slide = slide_text(self.trace, step.index) if self.scenario.slides else ""
-            if quotes and run:
+            quotes = [f"**Slide:** {md(slide)}"] if slide else []
+            quotes += [md(note) for note in notes.get(step.index, ())]
+            if quotes:
                 self.block("\n".join(run))
                 run = []
             for quote in quotes:
-                self.block("\n".join(f"> {md(line)}".rstrip() for line in quote.splitlines()))
-            run.append(f"{step.number}. {md(step.text)}")
-            if slide:
-                self.block("\n".join(run))
-                self.block(f"> **Slide:** {md(slide)}")
-                run = []
+                self.block("\n".join(f"> {line}".rstrip() for line in quote.splitlines()))
         if run:
             self.block("\n".join(run))
 

@@ -392,17 +392,19 @@ async def test_picker_opens_the_highlighted_scenario(app_without_scenario):
 
 
 async def test_the_phase_note_can_be_read_in_full(lesson, text_of):
-    """backprop-relu's backward note carries the slide's 18 -> 12 correction; it is longer
-    than the panel's share of a 100x34 screen, so its end must scroll into view."""
+    """backprop-relu's step 21 carries the slide's 18 -> 12 correction and its note; the
+    panel may be longer than its share of a 100x34 screen, so its end must scroll into view."""
     app = lesson(start=20)  # step 21: slope(a2->b2) = 12 × 1 × 1 = 12
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.pause()
         note = screen.view.note
-        assert "The slide prints 18" in note
+        assert "The slide prints 18 here; computed: 12" in screen.view.slide
+        assert "b2's slope is 12" in note
         panel = screen.query_one(ExplanationPanel)
         painted = " ".join(text_of(panel).split())
         assert " ".join(note.split()) in painted, painted
+        assert screen.view.slide in painted, painted
         geometry = screen.find_widget(panel)
         if geometry.visible_region != geometry.region:  # cut off: it must scroll
             scroller = next(

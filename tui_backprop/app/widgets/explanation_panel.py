@@ -23,6 +23,8 @@ class ExplanationPanel(Static):
         for _key, meaning, value in view.factors:
             lines.append(Content.assemble("   ", Content.styled(value, "bold"), f"  {meaning}"))
         lines.extend(extra or [])
+        if view.slide:
+            lines.append(Content.styled(view.slide, "bold $text-warning"))
         lines.append(Content.styled(view.words, "$text-muted"))
         if view.note:
             lines.append(Content.styled(view.note, "italic"))
