@@ -248,8 +248,11 @@ class Unreached(Exception):
     """A placeholder names a number the lesson has not shown at this place."""
 
 
-def value_of(trace: Trace, record: Iteration, offset: int, inner: str) -> float:
-    """The number a placeholder names at a place; Unreached if not shown by then."""
+def value_of(
+    trace: Trace, record: Iteration, offset: int, inner: str, covered_from: int | None = None
+) -> float:
+    """The number a placeholder names at a place; Unreached if not shown by then (or
+    first shown at or after `covered_from`: a step still covered in reveal mode)."""
     kind, _, name = inner.partition(":")
     point = record.shown_point[offset]
     if kind == "lr":
@@ -274,24 +277,22 @@ def value_of(trace: Trace, record: Iteration, offset: int, inner: str) -> float:
     known = _index(trace, record).numbers.get(key)
     if known is None or known[0] > offset:
         raise Unreached(inner)
+    if covered_from is not None and known[0] >= covered_from:
+        raise Unreached(inner)
     return known[1]
 
 
 def fill(
-    trace: Trace,
-    record: Iteration,
-    offset: int,
-    text: str,
-    covered: set[str] | None = None,
+    trace: Trace, record: Iteration, offset: int, text: str, covered_from: int | None = None
 ) -> str:
-    """The note's text with every placeholder replaced by its number (or "?" if covered)."""
+    """The note's text with every placeholder replaced by its number at `offset`
+    ("?" for one not shown by then)."""
 
     def replace(match: re.Match) -> str:
         inner = match.group(1)
-        if covered is not None and inner in covered:
-            return "?"
         try:
-            return fmt(value_of(trace, record, offset, inner), trace.decimals)
+            number = value_of(trace, record, offset, inner, covered_from)
+            return fmt(number, trace.decimals)
         except (Unreached, KeyError, ValueError, IndexError):
             return "?"
 
@@ -307,30 +308,29 @@ class ShownNote:
     text: str  # filled
 
 
-def notes_in(trace: Trace, number: int) -> list[ShownNote]:
-    """The notes of one iteration, filled, in lesson order."""
+def notes_in(trace: Trace, number: int, covered_at: int | None = None) -> list[ShownNote]:
+    """The notes of one iteration, filled, in lesson order; numbers first shown at
+    offset `covered_at` (a step still covered in reveal mode) stay "?"."""
     record = trace.iteration(number)
     shown = []
     for note in trace.scenario.notes:
         offset = anchor_offset(trace, record, note.at)
         if offset is None:
             continue
-        text = note.text if note.plain else fill(trace, record, offset, note.text)
+        text = note.text if note.plain else fill(trace, record, offset, note.text, covered_at)
         shown.append(ShownNote(offset, text))
     shown.sort(key=lambda n: n.offset)
     return shown
 
 
-def notes_at(trace: Trace, index: int) -> list[str]:
-    """Notes shown at step `index`: those of its phase anchored at or before it."""
+def notes_at(trace: Trace, index: int, pending: bool = False) -> list[str]:
+    """Notes shown at step `index`: those of its phase anchored at or before it.
+    `pending`: the step's own numbers are still covered (reveal mode)."""
     number, offset = trace.iteration_of(index)
     steps = trace.iteration(number).steps
     phase = steps[offset].phase
-    return [
-        n.text
-        for n in notes_in(trace, number)
-        if n.offset <= offset and steps[n.offset].phase == phase
-    ]
+    notes = notes_in(trace, number, offset if pending else None)
+    return [n.text for n in notes if n.offset <= offset and steps[n.offset].phase == phase]
 
 
 def notes_starting_at(trace: Trace, index: int) -> list[str]:

@@ -104,15 +104,18 @@ def _sign(x: float) -> int:
 MAX_ROWS = 12
 
 
-def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepView:
-    """Everything visible at step `index` (0-based)."""
+def build_view(
+    trace: Trace, index: int, decimals: int | None = None, pending: bool = False
+) -> StepView:
+    """Everything visible at step `index` (0-based); `pending`: the step's own numbers
+    are still covered (reveal mode), so the network and the notes do not show them."""
     d = trace.decimals if decimals is None else decimals
     number, offset = trace.iteration_of(index)
     record = trace.iteration(number)
     step = record.steps[offset]
     scenario = trace.scenario
     point = record.shown_point[offset]
-    known = {key for key, at in record.revealed_at.items() if at <= offset}
+    known = {key for key, at in record.revealed_at.items() if at < offset + (not pending)}
     row_of = {int(p): r for r, p in enumerate(record.batch)}
     row = row_of[point]
 
@@ -208,7 +211,7 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
         formula=step.text,
         words=step.words,
         factors=factors,
-        note=_note(trace, index, record.final),
+        note=_note(trace, index, record.final, pending),
         slide=slide_text(trace, index),
         nodes=nodes,
         weights=weights,
@@ -227,9 +230,9 @@ AFTER_TRAINING = (
 )
 
 
-def _note(trace: Trace, index: int, final: bool) -> str:
+def _note(trace: Trace, index: int, final: bool, pending: bool) -> str:
     """The notes anchored in this step's phase, up to this step (never ahead of it)."""
-    lines = notes_at(trace, index)
+    lines = notes_at(trace, index, pending)
     return "\n".join([AFTER_TRAINING, *lines] if final else lines)
 
 
