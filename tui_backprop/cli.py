@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--autoplay", type=float, metavar="SECONDS", help="start playing, one step every SECONDS"
     )
     parser.add_argument(
+        "--reveal",
+        action="store_true",
+        help="reveal mode: each step's numbers covered, one uncovered per Next (key m)",
+    )
+    parser.add_argument(
         "--handout",
         metavar="FILE.md",
         help="write the lesson as a Markdown handout ('-' for stdout) and exit",
@@ -144,9 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     from tui_backprop.app.app import run_app, save_screenshot  # Textual only from here
 
     if args.screenshot:
-        return save_screenshot(scenario, start, args.screenshot, size)
+        return save_screenshot(scenario, start, args.screenshot, size, args.reveal)
     opened = scenario if args.scenario or args.start_at or args.autoplay else None
-    return run_app(opened, start, args.autoplay)
+    return run_app(opened, start, args.autoplay, args.reveal)
 
 
 def write_list(out) -> None:

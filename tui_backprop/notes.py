@@ -317,7 +317,10 @@ def notes_in(trace: Trace, number: int, covered_at: int | None = None) -> list[S
         offset = anchor_offset(trace, record, note.at)
         if offset is None:
             continue
-        text = note.text if note.plain else fill(trace, record, offset, note.text, covered_at)
+        covered_from = covered_at
+        if covered_at == offset:  # a note at the covered step gives none of its numbers
+            covered_from = 0
+        text = note.text if note.plain else fill(trace, record, offset, note.text, covered_from)
         shown.append(ShownNote(offset, text))
     shown.sort(key=lambda n: n.offset)
     return shown

@@ -21,22 +21,27 @@ class BackpropApp(App):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
-        self, scenario: Scenario | None = None, start: int = 0, autoplay: float | None = None
+        self,
+        scenario: Scenario | None = None,
+        start: int = 0,
+        autoplay: float | None = None,
+        reveal: bool = False,
     ) -> None:
         super().__init__()
         self.scenario = scenario
         self.start = start
         self.autoplay = autoplay
+        self.reveal = reveal
 
     def on_mount(self) -> None:
         if self.scenario is None:
             self.push_screen(PickerScreen())
         else:
-            self.push_screen(LessonScreen(self.scenario, self.start, self.autoplay))
+            self.push_screen(LessonScreen(self.scenario, self.start, self.autoplay, self.reveal))
 
     def open_scenario(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self.switch_screen(LessonScreen(scenario))
+        self.switch_screen(LessonScreen(scenario, reveal=self.reveal))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -57,14 +62,21 @@ class BackpropApp(App):
             )
 
 
-def run_app(scenario: Scenario | None, start: int = 0, autoplay: float | None = None) -> int:
-    BackpropApp(scenario, start, autoplay).run()
+def run_app(
+    scenario: Scenario | None,
+    start: int = 0,
+    autoplay: float | None = None,
+    reveal: bool = False,
+) -> int:
+    BackpropApp(scenario, start, autoplay, reveal).run()
     return 0
 
 
-def save_screenshot(scenario: Scenario, start: int, path: str, size: tuple[int, int]) -> int:
+def save_screenshot(
+    scenario: Scenario, start: int, path: str, size: tuple[int, int], reveal: bool = False
+) -> int:
     """Render one screen headless to SVG, as the lecturer would see it, and exit."""
-    app = BackpropApp(scenario, start)
+    app = BackpropApp(scenario, start, reveal=reveal)
 
     async def shoot(pilot) -> None:
         await pilot.pause()

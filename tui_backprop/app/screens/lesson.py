@@ -10,6 +10,7 @@ from textual.widgets import Footer, Static
 from tui_backprop import places
 from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
+from tui_backprop.app.screens.narration_tools import PREDICT_HELP, REVEAL_HELP, NarrationTools
 from tui_backprop.app.widgets.data_panel import DataPanel
 from tui_backprop.app.widgets.explanation_panel import ExplanationPanel
 from tui_backprop.app.widgets.lesson_header import LessonHeader
@@ -18,7 +19,7 @@ from tui_backprop.app.widgets.plot_panel import WIDE_SHARE, PlotPanel
 from tui_backprop.layout import choose_sizes
 from tui_backprop.scenario import Scenario
 from tui_backprop.trace import Trace
-from tui_backprop.view import StepView, build_view, element_details
+from tui_backprop.view import StepView, element_details
 
 MIN_WIDTH, MIN_HEIGHT = 60, 18
 WIDE = 120
@@ -33,7 +34,7 @@ def _b(
     return Binding(key, action, description, show=show, id=action, tooltip=tooltip, **kwargs)
 
 
-class LessonScreen(LectureToolsScreen):
+class LessonScreen(NarrationTools, LectureToolsScreen):
     """Renders step `index` of the trace; every key only moves the index."""
 
     BINDINGS = [
@@ -49,6 +50,8 @@ class LessonScreen(LectureToolsScreen):
         _b("plus,equals_sign", "faster", "Faster", "Autoplay faster", show=False),
         _b("minus", "slower", "Slower", "Autoplay slower", show=False),
         _b("g", "goto", "Go to", "Go to a step number or place"),
+        _b("m", "toggle_reveal", "Reveal", REVEAL_HELP),
+        _b("t", "predict", "Predict", PREDICT_HELP),
         _b("r", "restart", "Restart", "Back to the first step", show=False),
         _b("escape", "clear_details", "Clear", "Hide the clicked element's details", show=False),
         _b(
@@ -66,8 +69,15 @@ class LessonScreen(LectureToolsScreen):
         _b("q", "app.quit", "Quit", "Quit backprop-tui"),
     ]
 
-    def __init__(self, scenario: Scenario, start: int = 0, autoplay: float | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        start: int = 0,
+        autoplay: float | None = None,
+        reveal: bool = False,
+    ) -> None:
         super().__init__()
+        self.reveal = reveal
         self.autoplay = autoplay
         self.scenario = scenario
         self.trace = Trace(scenario)
@@ -147,12 +157,14 @@ class LessonScreen(LectureToolsScreen):
     # -- rendering --------------------------------------------------------------
 
     def show(self, animate: bool = False) -> None:
-        view = build_view(self.trace, self.index, self.decimals)
+        view = self.step_view(self.decimals)
         self.view = view
         departed = ""
         if self.trace.departures:
             departed = "what-if: " + "; ".join(self.trace.departures) + " (u: file values)"
-        self.query_one(LessonHeader).show(view, departed=departed, playing=self.playing)
+        self.query_one(LessonHeader).show(
+            view, departed=departed, playing=self.playing, status=self.reveal_status()
+        )
         details = None
         if self.details is not None:
             details = (self.details, element_details(self.trace, self.index, self.details))
@@ -188,6 +200,8 @@ class LessonScreen(LectureToolsScreen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         last = len(self.trace) - 1
+        if action == "next" and self.reveal and self.view is not None and "?" in self.view.formula:
+            return True  # numbers still to uncover, even on the last step
         if action in ("next", "next_phase", "next_iteration", "end"):
             return True if self.index < last else None
         if action in ("previous", "previous_phase", "previous_iteration", "start", "restart"):
@@ -199,10 +213,12 @@ class LessonScreen(LectureToolsScreen):
         return True
 
     def action_next(self) -> None:
-        self.go(self.index + 1)
+        if not self.uncover_next():
+            self.go(self.index + 1)
 
     def action_previous(self) -> None:
-        self.go(self.index - 1)
+        if not self.cover_previous():
+            self.go(self.index - 1)
 
     def action_next_phase(self) -> None:
         self.go(places.next_phase(self.trace, self.index))

@@ -11,8 +11,12 @@ from tui_backprop.view import StepView
 class LessonHeader(Static):
     _lines = 0
 
-    def show(self, view: StepView, departed: str = "", playing: bool = False) -> None:
+    def show(
+        self, view: StepView, departed: str = "", playing: bool = False, status: str = ""
+    ) -> None:
         parts = [Content.styled(view.title, "bold"), Content(" · "), Content(view.header())]
+        if status:  # reveal mode, the prediction score
+            parts.append(Content.styled(f" · {status}", "bold $text-accent"))
         if playing:
             parts.append(Content.styled("  ▶ playing", "$text-accent"))
         # departures and warnings get a line of their own: never cut off at the edge
