@@ -231,8 +231,9 @@ AFTER_TRAINING = (
 
 
 def _note(trace: Trace, index: int, final: bool, pending: bool) -> str:
-    """The notes anchored in this step's phase, up to this step (never ahead of it)."""
-    lines = notes_at(trace, index, pending)
+    """The notes anchored in this step's phase, up to this step (never ahead of it),
+    the newest first."""
+    lines = notes_at(trace, index, pending)[::-1]  # newest first: it is about this step
     return "\n".join([AFTER_TRAINING, *lines] if final else lines)
 
 

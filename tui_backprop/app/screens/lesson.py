@@ -258,6 +258,8 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         self.show()
 
     def _tick(self) -> None:
+        if self.uncover_next():  # reveal mode: one number per tick, then the next step
+            return
         if self.index >= len(self.trace) - 1:
             self._set_playing(False)
             return

@@ -25,9 +25,9 @@ class ExplanationPanel(Static):
         lines.extend(extra or [])
         if view.slide:
             lines.append(Content.styled(view.slide, "bold $text-warning"))
-        lines.append(Content.styled(view.words, "$text-muted"))
-        if view.note:
+        if view.note:  # the narration, newest first: it is about this step
             lines.append(Content.styled(view.note, "italic"))
+        lines.append(Content.styled(view.words, "$text-muted"))
         if details is not None:
             element, formulas = details
             lines.append(Content.styled(f"{element}: its formulas so far", "bold $text-accent"))
