@@ -49,6 +49,10 @@ text = "Step downhill with learning rate {lr}: {weight:x1->a2} becomes {new:x1->
 at = "every:loss:"  # the loss step itself; "loss" alone is the phase
 text = "The loss is {loss}."
 
+[[notes]]
+at = "final:loss:"
+text = "After training the loss is {loss}."
+
 [[slide]]
 at = "weight_slope:a2->b2"
 printed = 18
@@ -77,15 +81,29 @@ def test_note_shows_from_its_step_on_with_the_slides_numbers():
     ]
 
 
-def test_every_repeats_each_iteration_and_first_iteration_notes_do_not():
+def test_every_repeats_each_training_iteration_and_final_is_the_pass_after():
     trace = relu()
+    assert notes_starting_at(trace, 11) == ["The loss is 9."]  # iteration 1's loss step
     final_loss = trace.first_index(2) + 11  # iteration 2 (after training): its loss step
     assert trace[final_loss].kind == "loss"
     # after one update: a2 = 0.5 × 3.79 + 1 × (−1.42) = 0.475, b1 = 0.475 × 0.94 = 0.4465,
     # b2 = 0.475 × 2.88 = 1.368, out = 0.4465 × 0.94 + 1.368 × 1.82 = 2.90947,
-    # squared error (2.90941 − 4)² = 1.18938... shown with 4 decimals
-    assert notes_starting_at(trace, final_loss) == ["The loss is 1.1893."]
+    # squared error (2.90947 − 4)² = 1.18926, shown with 4 decimals
+    assert notes_starting_at(trace, final_loss) == ["After training the loss is 1.1893."]
     assert not any("Forward" in n for n in notes_at(trace, trace.first_index(2)))
+
+
+def test_every_spans_the_epochs_and_the_smaller_last_batch():
+    # three points in batches of 2: iterations of 2, 1, 2, 1 points; then the final pass
+    extra = '[[notes]]\nat = "every:loss:"\ntext = "{batch_size} points, loss {loss}"\n'
+    text = SINGLE_WEIGHT.format(epochs=2).replace("[[3]]", "[[3], [1], [2]]")
+    text = text.replace("targets = [10]", "targets = [10, 4, 7]") + "batch_size = 2\n" + extra
+    trace = Trace(parse_scenario(text, "three.toml"))
+    check_notes(trace)
+    shown = [n for i in range(len(trace)) for n in notes_starting_at(trace, i)]
+    assert [n.split(",")[0] for n in shown] == ["2 points", "1 points", "2 points", "1 points"]
+    # the first batch: predictions 6 and 2 against 10 and 4, errors −4, −2: (16 + 4) / 2 = 10
+    assert shown[0] == "2 points, loss 10"
 
 
 def test_notes_follow_a_what_if():
@@ -161,6 +179,7 @@ def test_handout_quotes_notes_before_their_step_and_the_slide_after():
             "no such step",
         ),
         ('[[notes]]\nat = "iteration:9:forward"\ntext = "x"\n', "notes[0].at", "outside 1..2"),
+        ('[[notes]]\nat = "final:update"\ntext = "x"\n', "notes[0].at", "pass after training"),
         (
             '[[slide]]\nat = "node_slope:b2"\nprinted = 18\nwhy = "{new:a2->b2}"\n',
             "slide[0].why",
@@ -187,6 +206,8 @@ def test_check_rejects_notes_that_run_ahead(extra, where, words, capsys, tmp_pat
         ('[[notes]]\nat = "forward"\ntext = "{value:a9}"\n', "notes[0].text", "a9"),
         ('[[notes]]\nat = "forward"\ntext = "{error:a1}"\n', "notes[0].text", "output node"),
         ('[[notes]]\nat = "forward"\ntext = "{lr:x}"\n', "notes[0].text", "takes no name"),
+        ('[[notes]]\nat = "loss"\ntext = "{z:x1}"\n', "notes[0].text", "after the inputs"),
+        ('[[notes]]\nat = "loss"\ntext = "{slope:x1}"\n', "notes[0].text", "after the inputs"),
         ('[[notes]]\nat = "weight_slope:a2->b9"\ntext = "x"\n', "notes[0].at", "a2->b2"),
         ('[[notes]]\nat = "slope:a2"\ntext = "x"\n', "notes[0].at", "not a phase"),
         ('[[notes]]\nat = "loss:out"\ntext = "x"\n', "notes[0].at", "takes no name"),

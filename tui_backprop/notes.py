@@ -61,13 +61,17 @@ PLACEHOLDERS = {
     "batch_size": None,
 }
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_ANCHOR = re.compile(r"^(?:(?P<every>every:)|iteration:(?P<iteration>\d+):)?(?P<place>.+)$")
+_ANCHOR = re.compile(
+    r"^(?:(?P<every>every:)|(?P<final>final:)|iteration:(?P<iteration>\d+):)?(?P<place>.+)$"
+)
+EVERY, FINAL = None, 0  # Anchor.iteration for "every:" and "final:"
 
 
 @dataclass(frozen=True)
 class Anchor:
     """A place in the lesson: a phase's first step or a step KIND:NAME, in one iteration
-    (iteration None: every iteration that has it)."""
+    (iteration EVERY: every training iteration that has it; FINAL: the pass after
+    training)."""
 
     text: str
     kind: str  # "phase" or a step kind
@@ -105,7 +109,9 @@ def parse_anchor(text: str, nodes: tuple[str, ...], elements: tuple[str, ...]) -
         raise ValueError("is empty")
     iteration: int | None = 1
     if match.group("every"):
-        iteration = None
+        iteration = EVERY
+    elif match.group("final"):
+        iteration = FINAL
     elif match.group("iteration"):
         iteration = int(match.group("iteration"))
         if iteration < 1:
@@ -136,10 +142,9 @@ def placeholders(text: str) -> list[str]:
     return PLACEHOLDER.findall(text)
 
 
-def check_placeholder(
-    inner: str, nodes: tuple[str, ...], outputs: tuple[str, ...], elements: tuple[str, ...]
-) -> str:
-    """'' if `{inner}` names a known number, else what is wrong with it."""
+def check_placeholder(inner: str, places) -> str:
+    """'' if `{inner}` names a known number, else what is wrong with it. `places` has the
+    scenario's names: nodes, computed (not inputs), outputs, elements (weights, biases)."""
     kind, _, name = inner.partition(":")
     if kind not in PLACEHOLDERS:
         return f"unknown placeholder {{{inner}}}; known: " + ", ".join(
@@ -148,23 +153,19 @@ def check_placeholder(
     what = PLACEHOLDERS[kind]
     if what is None:
         return f"{{{kind}}} takes no name" if name else ""
-    known = {
-        "node": nodes,
-        "computed": nodes,
-        "output": outputs,
-        "node_or_element": nodes + elements,
-        "element": elements,
+    known, noun = {
+        "node": (places.nodes, "a node"),
+        "computed": (places.computed, "a node after the inputs"),
+        "output": (places.outputs, "an output node"),
+        "node_or_element": (
+            places.computed + places.elements,
+            "a node after the inputs, a weight FROM->TO or bias:NODE",
+        ),
+        "element": (places.elements, "a weight FROM->TO or bias:NODE"),
     }[what]
     if name not in known:
-        noun = {
-            "node": "a node",
-            "computed": "a node",
-            "output": "an output node",
-            "node_or_element": "a node, a weight FROM->TO or bias:NODE",
-            "element": "a weight FROM->TO or bias:NODE",
-        }[what]
-        return (
-            f"{{{inner}}}: {kind} needs {noun}; {name or 'nothing'} is not one{_close(name, known)}"
+        return f"{{{inner}}}: {kind} needs {noun}; {name or 'nothing'} is not one" + _close(
+            name, known
         )
     return ""
 
@@ -239,7 +240,13 @@ def _revealed(step: Step, inputs: tuple[str, ...]):
 
 def anchor_offset(trace: Trace, record: Iteration, anchor: Anchor) -> int | None:
     """Offset within the iteration where the anchor lands, or None if it has no such step."""
-    if anchor.iteration is not None and anchor.iteration != record.number:
+    if anchor.iteration is EVERY:
+        if record.final:
+            return None
+    elif anchor.iteration == FINAL:
+        if not record.final:
+            return None
+    elif anchor.iteration != record.number:
         return None
     return _index(trace, record).anchors.get(anchor.key)
 
@@ -372,12 +379,24 @@ def slide_text(trace: Trace, index: int) -> str:
 
 def _iterations_to_check(trace: Trace, anchor: Anchor) -> list[int]:
     """Iteration numbers whose shape the anchor must fit (one of each distinct shape)."""
-    if anchor.iteration is not None:
+    if anchor.iteration == FINAL:
+        return [trace.iterations]
+    if anchor.iteration is not EVERY:
         return [anchor.iteration]
-    shapes = {1, trace.iterations}
+    shapes = {1, max(trace.updates, 1)}
     if trace.scenario.has_targets and trace.updates >= trace.batches_per_epoch:
         shapes.add(trace.batches_per_epoch)  # an epoch's last batch may be smaller
     return sorted(shapes)
+
+
+def _in_iteration(anchor: Anchor, trace: Trace) -> str:
+    if anchor.iteration is EVERY:
+        return ""
+    if anchor.iteration == FINAL:
+        if not trace.scenario.has_targets:
+            return "; the lesson has no training, so no pass after it"
+        return " in the pass after training"
+    return f" in iteration {anchor.iteration}"
 
 
 def check_notes(trace: Trace) -> None:
@@ -419,6 +438,5 @@ def check_notes(trace: Trace) -> None:
             raise ScenarioError(
                 scenario.path,
                 f"{where}.at",
-                f'"{anchor.text}": the lesson has no such step'
-                + (f" in iteration {anchor.iteration}" if anchor.iteration else ""),
+                f'"{anchor.text}": the lesson has no such step' + _in_iteration(anchor, trace),
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tui_backprop.errors import ScenarioError
-from tui_backprop.notes import anchor_offset, parse_anchor
+from tui_backprop.notes import FINAL, anchor_offset, parse_anchor
 from tui_backprop.trace import PHASES, Trace
 
 SELECTOR_HELP = (
@@ -68,7 +68,11 @@ def _anchor_place(trace: Trace, text: str) -> int | None:
         anchor = parse_anchor(text, scenario.node_names, elements)
     except ValueError:
         return None
-    number = anchor.iteration or 1
+    number = anchor.iteration or 1  # every: the first iteration
+    if anchor.iteration == FINAL:
+        if not trace.scenario.has_targets:
+            raise ValueError("this scenario has no training, so no pass after it")
+        number = trace.iterations
     if not 1 <= number <= trace.iterations:
         raise ValueError(f"iteration {number} is outside 1..{trace.iterations}")
     record = trace.iteration(number)

@@ -610,7 +610,7 @@ class _Reader:
 
     def placeholders(self, text: str, where: str, places: _Places) -> None:
         for inner in placeholders(text):
-            problem = check_placeholder(inner, places.nodes, places.outputs, places.elements)
+            problem = check_placeholder(inner, places)
             if problem:
                 raise self.fail(where, problem)
 
@@ -647,6 +647,7 @@ class _Places:
             if layer.bias is not None:
                 elements += [f"bias:{node}" for node in layer.nodes]
             previous = layer.nodes
-        self.nodes = tuple(inputs) + tuple(n for layer in layers for n in layer.nodes)
+        self.computed = tuple(n for layer in layers for n in layer.nodes)
+        self.nodes = tuple(inputs) + self.computed
         self.outputs = layers[-1].nodes
         self.elements = tuple(elements)

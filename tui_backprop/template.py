@@ -98,8 +98,9 @@ seed = 0                       # default 0; seeds the shuffling and weights = "r
 #   "weighted_sum:a1", "node_value:a1", "error:out", "loss:" (the loss step itself),
 #   "node_slope:b2", "weight_slope:a2->b2", "bias_slope:bias:NODE",
 #   "weight_update:a2->b2", "bias_update:bias:NODE"
-# optionally prefixed with "iteration:N:" (default: the first iteration) or "every:"
-# (each iteration that has that step), e.g. "iteration:2:node_value:out".
+# optionally prefixed with "iteration:N:" (default: the first iteration), "every:"
+# (each training iteration) or "final:" (the pass after training), e.g.
+# "iteration:2:node_value:out".
 # In text, placeholders are filled with the lesson's numbers at that step (also after
 # a what-if): {value:NODE} {z:NODE} {target:NODE} {error:NODE} {loss} {slope:NODE}
 # {slope:FROM->TO} {weight:FROM->TO} (before this iteration's update) {new:FROM->TO}
