@@ -9,7 +9,7 @@ import pytest
 
 from tests.slide_networks import BACKPROP_RELU
 from tui_backprop.predict import Score, can_predict, judge, question
-from tui_backprop.reveal import covered_factors, covered_text, stages
+from tui_backprop.reveal import covered_factors, covered_parts, covered_text, stages
 from tui_backprop.scenario import parse_scenario
 from tui_backprop.trace import Trace
 from tui_backprop.view import build_view
@@ -127,3 +127,30 @@ def test_score_counts():
     for guess in (50, 150, 50.4):
         score.add(judge(trace, loss, guess))
     assert (score.right, score.asked) == (2, 3) and str(score) == "predicted 2/3"
+
+
+def test_covered_parts_keep_the_pieces_and_their_roles(relu):
+    step = relu[index_of(relu, "weight_slope", weight="a2->b2")]
+    parts = (
+        ("slope(a2->b2) = ", None),
+        ("12", "fed"),
+        (" × ", None),
+        ("1", "feeding"),
+        (" × ", None),
+        ("1", "act"),
+        (" = ", None),
+        ("12", "result"),
+    )
+    assert covered_parts(step, parts, 1) == (
+        ("slope(a2->b2) = ", None),
+        ("12", "fed"),
+        (" × ", None),
+        ("?", "feeding"),
+        (" × ", None),
+        ("?", "act"),
+        (" = ", None),
+        ("?", "result"),
+    )
+    assert covered_parts(step, parts, 4) == parts
+    # pieces that do not spell the formula: one covered piece
+    assert covered_parts(step, (("other", None),), 0) == (("slope(a2->b2) = ? × ? × ? = ?", None),)

@@ -82,3 +82,20 @@ def covered_factors(
         (key, meaning, value if i < shown else COVER)
         for i, (key, meaning, value) in enumerate(factors)
     )
+
+
+def covered_parts(
+    step: Step, parts: tuple[tuple[str, str | None], ...], shown: int
+) -> tuple[tuple[str, str | None], ...]:
+    """The formula's pieces (text, role) with the same numbers covered as covered_text."""
+    if "".join(text for text, _ in parts) != step.text:
+        return ((covered_text(step, shown), None),)
+    spans = covered_spans(step)[shown:]
+    result, start = [], 0
+    for text, role in parts:
+        end = start + len(text)
+        for left, right in reversed([s for s in spans if start <= s[0] < end]):
+            text = text[: left - start] + COVER + text[right - start :]
+        result.append((text, role))
+        start = end
+    return tuple(result)
