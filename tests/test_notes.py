@@ -210,6 +210,7 @@ def test_check_rejects_notes_that_run_ahead(extra, where, words, capsys, tmp_pat
         ('[[notes]]\nat = "loss"\ntext = "{slope:x1}"\n', "notes[0].text", "after the inputs"),
         ('[[notes]]\nat = "weight_slope:a2->b9"\ntext = "x"\n', "notes[0].at", "a2->b2"),
         ('[[notes]]\nat = "slope:a2"\ntext = "x"\n', "notes[0].at", "not a phase"),
+        ('[[notes]]\nat = "bias_slope:a2"\ntext = "x"\n', "notes[0].at", "bias:NODE"),
         ('[[notes]]\nat = "loss:out"\ntext = "x"\n', "notes[0].at", "takes no name"),
         ('[[notes]]\nat = "forward"\n', "notes[0].text", "missing"),
         ('[[notes]]\nat = "forward"\ntext = "x"\nwhen = 1\n', "notes[0].when", "unknown key"),

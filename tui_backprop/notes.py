@@ -130,9 +130,13 @@ def parse_anchor(text: str, nodes: tuple[str, ...], elements: tuple[str, ...]) -
         if name:
             raise ValueError(f'the kind "{kind}" takes no name: write "{kind}:"')
         return Anchor(text, kind, "", iteration)
-    known = nodes if field == "node" else elements
-    if field == "bias" and not name.startswith("bias:"):
-        name = f"bias:{name}" if name else name
+    if field == "bias" and name and not name.startswith("bias:"):
+        name = f"bias:{name}"
+    known = {
+        "node": nodes,
+        "weight": tuple(e for e in elements if "->" in e),
+        "bias": tuple(e for e in elements if e.startswith("bias:")),
+    }[field]
     if name not in known:
         raise ValueError(f'{kind} needs {_what(field)}; "{name}" is not one{_close(name, known)}')
     return Anchor(text, kind, name, iteration)

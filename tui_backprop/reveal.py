@@ -9,10 +9,13 @@ except the constants of a formula written in words (the 2 of `2 × error`).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from tui_backprop.view import StepView, build_view
+
 if TYPE_CHECKING:
-    from tui_backprop.trace import Step
+    from tui_backprop.trace import Step, Trace
 
 COVER = "?"
 NUMBER = re.compile(r"(?<![A-Za-z0-9_.])-?\d+(?:\.\d+)?(?:e-?\d+)?(?![A-Za-z0-9_])")
@@ -99,3 +102,18 @@ def covered_parts(
         result.append((text, role))
         start = end
     return tuple(result)
+
+
+def covered_view(trace: Trace, index: int, decimals: int, shown: int | None) -> StepView:
+    """Step `index` as reveal mode shows it with `shown` numbers uncovered (None: all):
+    its formula covered, and its own numbers kept out of the network, data and notes."""
+    step = trace[index]
+    if shown is None or shown >= stages(step):
+        return build_view(trace, index, decimals)
+    view = build_view(trace, index, decimals, pending=True)
+    return replace(
+        view,
+        formula=covered_text(step, shown),
+        factors=covered_factors(view.factors, shown),
+        slide="",
+    )

@@ -6,13 +6,11 @@ keeps the state (how many numbers of the step are uncovered, the score) and asks
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from tui_backprop.app.screens.ask_value import AskValueScreen
 from tui_backprop.app.screens.lecture_tools import parse_number
 from tui_backprop.predict import Score, can_predict, judge, question
-from tui_backprop.reveal import covered_factors, covered_text, stages
-from tui_backprop.view import StepView, build_view
+from tui_backprop.reveal import covered_view, stages
+from tui_backprop.view import StepView
 
 REVEAL_HELP = "Reveal mode: each step's numbers covered, one uncovered per Next"
 PREDICT_HELP = "Predict the number this step computes (the next step's if it is shown)"
@@ -30,22 +28,18 @@ class NarrationTools:
 
     def step_view(self, decimals: int) -> StepView:
         """build_view, with the step's numbers covered as far as reveal mode says."""
-        step = self.trace[self.index]
-        total = stages(step)
+        return covered_view(self.trace, self.index, decimals, self.numbers_shown())
+
+    def numbers_shown(self) -> int | None:
+        """How many of this step's numbers are uncovered (None: all of them)."""
         if self._reveal_index != self.index:
             self._reveal_index = self.index
+            total = stages(self.trace[self.index])
             self._uncovered = total if self._uncover_on_arrival else 0
             self._uncover_on_arrival = False
-        shown = 0 if self._asking else (self._uncovered if self.reveal else total)
-        if shown >= total:
-            return build_view(self.trace, self.index, decimals)
-        view = build_view(self.trace, self.index, decimals, pending=True)
-        return replace(
-            view,
-            formula=covered_text(step, shown),
-            factors=covered_factors(view.factors, shown),
-            slide="",
-        )
+        if self._asking:
+            return 0
+        return self._uncovered if self.reveal else None
 
     def reveal_status(self) -> str:
         """For the header: reveal mode and the score, once something was asked."""
