@@ -11,9 +11,9 @@ Invariants:
 - 0 <= screen.index < len(screen.trace) after every action; the index is also
   guarded on every assignment, so the failing line is in the traceback;
 - at random moments the screen's text equals the text of the step reached by going
-  straight to it: screen_text(covered_view(fresh Trace, index, ...)) (with any what-if edits,
-  and in reveal mode as many of the step's numbers uncovered as on screen,
-  the screen made replayed on the fresh trace).
+  straight to it: screen_text(covered_view(fresh Trace, index, ...)) (with any what-if edits
+  the screen made replayed on the fresh trace, and in reveal mode as many of the step's
+  numbers uncovered as on screen).
 
 Keys are posted the way a terminal sends them, without waiting for the app to finish
 each one; the test lets the app catch up every 10 to 30 keys.
