@@ -14,6 +14,7 @@ import numpy as np
 
 from tui_backprop.errors import ScenarioError
 from tui_backprop.notes import (
+    PHASES,
     Anchor,
     Note,
     SlideMark,
@@ -24,7 +25,6 @@ from tui_backprop.notes import (
 
 ACTIVATIONS = ("identity", "relu", "sigmoid", "tanh")
 LOSSES = ("mse", "sse", "half_sse")
-PHASES = ("forward", "loss", "backward", "update")
 
 # Bounds that keep a lesson on one screen and the engine instant; far above any lecture.
 MAX_FILE_BYTES = 5_000_000
