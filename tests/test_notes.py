@@ -250,3 +250,17 @@ def test_single_weight_every_iteration_uses_that_iterations_weight():
     first = [i for i in range(len(trace)) if trace[i].kind == "weight_update"]
     assert notes_starting_at(trace, first[0]) == ["2 − 0.01 × -24 = 2.24"]
     assert notes_starting_at(trace, first[1]) == ["2.24 − 0.01 × -19.68 = 2.4368"]
+
+
+def test_trace_from_the_command_line_carries_notes_and_slide(capsys, tmp_path):
+    path = tmp_path / "relu.toml"
+    path.write_text(BACKPROP_RELU + NOTES, encoding="utf-8")
+    assert main([str(path), "--trace", "jsonl"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert records[A2_B2_STEP - 1]["slide"] == {"printed": 18, "value": 12}
+    assert records[ERROR_STEP - 1]["note"] == "error = 7 − 4 = 3"
+    assert main([str(path), "--trace", "text"]) == 0
+    text = capsys.readouterr().out
+    assert "note: error = 7 − 4 = 3" in text
+    assert "slide: The slide prints 18 here; computed: 12 (the slide used b2->out's slope" in text
+    assert main([str(path), "--check"]) == 0
