@@ -113,6 +113,10 @@ def test_neighbouring_point_and_loss_mistakes():
     first = index_of(trace, "error", point=0)  # 10 − 20 = −10; point 2's is 8 − 3 = 5
     verdict = judge(trace, first, 5)
     assert not verdict.right and "point 2's number" in verdict.message
+    slope = index_of(trace, "node_slope", point=0)  # 2 × (−10) / 3 = −6.6667
+    assert judge(trace, slope, -6.67).right
+    assert "not divided by the batch's 3 points" in judge(trace, slope, -20).message
+    assert "without the 2 of 2 × error" in judge(trace, slope, -10).message
     loss = index_of(trace, "loss")  # total 150, mean 50
     assert "total squared error, not its mean" in judge(trace, loss, 150).message
     assert judge(trace, loss, 50).right

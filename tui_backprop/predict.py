@@ -113,9 +113,13 @@ def _mistakes(trace: Trace, index: int, step: Step, value: float):
 def _output_slope_mistakes(trace: Trace, index: int, step: Step):
     record = trace.iteration(step.iteration)
     errors = [s for s in record.steps if s.kind == "error" and s.point == step.point]
+    count = len(record.batch)
     for error in errors:
         if error.node == step.node:
-            yield "the error without the 2 of 2 × error", error.numbers["error"]
+            e = error.numbers["error"]
+            yield "the error without the 2 of 2 × error", e
+            if trace.scenario.loss == "mse" and count > 1:
+                yield f"2 × error, not divided by the batch's {count} points", 2 * e
 
 
 def _other_points(trace: Trace, index: int, step: Step):
