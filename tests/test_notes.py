@@ -248,8 +248,17 @@ def test_single_weight_every_iteration_uses_that_iterations_weight():
     trace = Trace(parse_scenario(SINGLE_WEIGHT.format(epochs=2) + extra, "single.toml"))
     check_notes(trace)
     first = [i for i in range(len(trace)) if trace[i].kind == "weight_update"]
-    assert notes_starting_at(trace, first[0]) == ["2 − 0.01 × -24 = 2.24"]
-    assert notes_starting_at(trace, first[1]) == ["2.24 − 0.01 × -19.68 = 2.4368"]
+    # a negative factor of a product in brackets, as the formulas write it
+    assert notes_starting_at(trace, first[0]) == ["2 − 0.01 × (-24) = 2.24"]
+    assert notes_starting_at(trace, first[1]) == ["2.24 − 0.01 × (-19.68) = 2.4368"]
+
+
+def test_negative_factors_get_brackets_once():
+    extra = (
+        '[[notes]]\nat = "forward"\n'
+        'text = "{weight:x2->a1} × 2, 2 × ({weight:x2->a1}), {weight:x2->a1} alone"\n'
+    )
+    assert notes_at(relu(extra), 0) == ["(-2) × 2, 2 × (-2), -2 alone"]
 
 
 def test_trace_from_the_command_line_carries_notes_and_slide(capsys, tmp_path):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tui_backprop.errors import ScenarioError
-from tui_backprop.numbers import fmt
+from tui_backprop.numbers import fmt, fmt_factor
 
 if TYPE_CHECKING:
     from tui_backprop.trace import Iteration, Step, Trace
@@ -297,15 +297,20 @@ def fill(
     trace: Trace, record: Iteration, offset: int, text: str, covered_from: int | None = None
 ) -> str:
     """The note's text with every placeholder replaced by its number at `offset`
-    ("?" for one not shown by then)."""
+    ("?" for one not shown by then). A negative factor of a product is written in
+    brackets, as the formulas write it: `× {weight:b->out}` gives `× (-1)`."""
 
     def replace(match: re.Match) -> str:
         inner = match.group(1)
         try:
             number = value_of(trace, record, offset, inner, covered_from)
-            return fmt(number, trace.decimals)
         except (Unreached, KeyError, ValueError, IndexError):
             return "?"
+        before, after = text[: match.start()], text[match.end() :]
+        factor = before.rstrip().endswith("×") or after.lstrip().startswith("×")
+        if factor and not before.endswith("("):
+            return fmt_factor(number, trace.decimals)
+        return fmt(number, trace.decimals)
 
     return PLACEHOLDER.sub(replace, text)
 
