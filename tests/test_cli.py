@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -348,3 +349,35 @@ def test_bad_trace_form_is_a_usage_error(relu_file):
     result = run(str(relu_file), "--trace", "html")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+# -- --theme and TEXTUAL_THEME ---------------------------------------------------------------
+
+
+def test_unknown_theme_lists_the_themes_and_exits_2():
+    result = run("backprop-relu", "--theme", "bogus")
+    assert_clean_failure(result, "--theme", "'bogus'", "backprop-high-contrast", "textual-light")
+
+
+def test_unknown_textual_theme_variable_is_named_too(monkeypatch):
+    monkeypatch.setenv("TEXTUAL_THEME", "bogus")
+    result = run("backprop-relu")
+    assert_clean_failure(result, "TEXTUAL_THEME", "'bogus'", "backprop-high-contrast")
+
+
+def screenshot_background(tmp_path, *args: str) -> str:
+    """The lesson drawn to SVG at 80x24; its most used fill colour is the background."""
+    svg = tmp_path / "shot.svg"
+    result = run("backprop-relu", "--screenshot", str(svg), "--size", "80x24", *args)
+    assert result.returncode == 0, result.stderr
+    fills = re.findall(r'fill="(#[0-9a-f]{6})"', svg.read_text(encoding="utf-8"))
+    return max(set(fills), key=fills.count)
+
+
+def test_theme_from_the_command_line_wins_over_textual_theme(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTUAL_THEME", "nord")
+    assert screenshot_background(tmp_path) == "#2e3440"  # nord's background
+    # black: backprop-high-contrast's background, set before the first frame
+    assert screenshot_background(tmp_path, "--theme", "backprop-high-contrast") == "#000000"
+    monkeypatch.setenv("TEXTUAL_THEME", "backprop-high-contrast")
+    assert screenshot_background(tmp_path) == "#000000"

@@ -8,22 +8,30 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tui_backprop.diagram import network_shape
 from tui_backprop.layout import (
     BRAILLE_BITS,
-    COMPACT,
-    DENSE,
-    NORMAL,
     Box,
+    Needs,
     Segment,
+    Shape,
     braille_cells,
     braille_char,
-    choose_sizes,
-    layout_network,
-    layout_width,
+    fit_network,
     rasterize,
 )
 
 RELU = [("x1", "x2"), ("a1", "a2"), ("b1", "b2"), ("out",)]
+
+
+def shape_of(layers, biases, activation="relu") -> Shape:
+    activations = [activation] * (len(layers) - 2) + ["identity"]
+    return network_shape(layers, biases, activations)
+
+
+def relu_needs(node: int = 9, label: int = 8) -> Needs:
+    """Widest node line and label per column, like backprop-relu's at 4 decimals."""
+    return Needs((5, node, node, node), (0, label, label, label))
 
 
 def overlap(a: Box, b: Box) -> bool:
@@ -51,10 +59,21 @@ def test_braille_cells_combine_dots_of_one_cell():
     assert len(set(BRAILLE_BITS.values())) == 8 and sum(BRAILLE_BITS.values()) == 0xFF
 
 
-@pytest.mark.parametrize("sizes", [NORMAL, COMPACT, DENSE])
-def test_nodes_and_labels_never_overlap_and_edges_join_them(sizes):
-    layers = [("x1", "x2", "x3"), ("a1", "a2", "a3", "a4"), ("b1", "b2"), ("out",)]
-    layout = layout_network(layers, [True, False, True], sizes)
+SIZES = [(79, 13), (99, 21), (135, 48), (250, 76), (40, 8)]
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+@pytest.mark.parametrize("dense", [False, True], ids=["labels", "dense"])
+def test_nodes_and_labels_never_overlap_and_edges_join_them(width, height, dense):
+    if dense:  # more than 8 weights into a node: no label per weight, edges only
+        layers = [tuple(f"x{i}" for i in range(9)), ("a1", "a2", "a3"), ("out",)]
+        biases = [True, False]
+    else:
+        layers = [("x1", "x2", "x3"), ("a1", "a2", "a3", "a4"), ("b1", "b2"), ("out",)]
+        biases = [True, False, True]
+    shape = shape_of(layers, biases)
+    needs = Needs(tuple([7] * len(layers)), tuple([0] + [9] * (len(layers) - 1)))
+    layout = fit_network(shape, needs, width, height)
     boxes = list(layout.nodes.values()) + list(layout.labels.values())
     for a, b in itertools.combinations(boxes, 2):
         assert not overlap(a, b), (a, b)
@@ -70,27 +89,77 @@ def test_nodes_and_labels_never_overlap_and_edges_join_them(sizes):
         assert segment.x1 == end.x - 0.5  # arrives just left of its label (or node)
     expected = {f"{s}->{t}" for a, b in itertools.pairwise(layers) for s in a for t in b}
     assert set(layout.edges) == expected
-    if sizes.show_labels:
-        assert set(layout.labels) == expected | {
-            f"bias:{n}" for n in ("a1", "a2", "a3", "a4", "out")
-        }
+    assert layout.show_labels == (not dense)
+    if dense:
+        assert not layout.labels
+    else:
+        biased = [n for k, names in enumerate(layers[1:]) if biases[k] for n in names]
+        assert set(layout.labels) == expected | {f"bias:{n}" for n in biased}
 
 
 def test_each_receiving_node_has_a_row_per_incoming_weight():
-    layout = layout_network(RELU, [False] * 3, NORMAL)
+    layout = fit_network(shape_of(RELU, [False] * 3), relu_needs(), 99, 21)
     for node in ("a1", "a2", "b1", "b2", "out"):
         box = layout.nodes[node]
         rows = sorted(b.y for n, b in layout.labels.items() if n.endswith(f"->{node}"))
-        assert rows == list(range(box.y + 1, box.y + 3))
+        assert len(rows) == 2 and rows[1] == rows[0] + 1  # one row each, next to each other
+        assert box.y < rows[0] and rows[-1] < box.y + box.height - 1  # inside the box's sides
+        for n, b in layout.labels.items():
+            if n.endswith(f"->{node}"):
+                assert b.x + b.width == box.x  # just left of the node
 
 
-def test_sizes_fit_the_width_and_widen_for_long_names():
-    assert choose_sizes(RELU, [False] * 3, 200).label_width == NORMAL.label_width
-    compact = choose_sizes(RELU, [False] * 3, 78)
-    assert compact.content_lines == COMPACT.content_lines
-    assert layout_width(4, compact) <= 78
-    assert choose_sizes(RELU, [False] * 3, 200, roomy=False).content_lines == 2
-    named = choose_sizes([("x1", "x2"), ("prediction",)], [False], 78, roomy=False)
-    assert named.node_width >= len("prediction") + 6
-    wide = [tuple(f"x{i}" for i in range(8)), tuple(f"h{i}" for i in range(16)), ("t1",)]
-    assert not choose_sizes(wide, [False, False], 300).show_labels  # 8+ ports: edges only
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_every_line_of_a_node_has_its_own_row_inside_the_box(width, height):
+    shape = shape_of(RELU, [False] * 3)
+    layout = fit_network(shape, relu_needs(), width, height)
+    for k, names in enumerate(shape.layers):
+        for name in names:
+            box, rows = layout.nodes[name], dict(layout.content_rows[name])
+            assert list(rows) == list(shape.lines[k])
+            assert len(set(rows.values())) == len(rows)
+            assert all(box.y < y < box.y + box.height - 1 for y in rows.values()), name
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+@pytest.mark.parametrize(("node", "label"), [(9, 8), (13, 19), (24, 30)])
+def test_numbers_always_fit_and_the_layout_grows_rather_than_cut(width, height, node, label):
+    """Each node box holds its widest line between its borders with a space before it,
+    each label box its widest label; where the terminal is too small the layout is
+    larger than asked (the canvas scrolls), never cut."""
+    shape = shape_of(RELU, [False] * 3)
+    needs = relu_needs(node, label)
+    layout = fit_network(shape, needs, width, height)
+    for k, names in enumerate(shape.layers):
+        for name in names:
+            box = layout.nodes[name]
+            assert box.width - 3 >= needs.node[k], (name, box)
+            assert box.width - 3 >= len(name) + 1  # " name" whole in the top border
+    for name, box in layout.labels.items():
+        column = 1 + next(k for k, names in enumerate(RELU[1:]) if name.split("->")[1] in names)
+        assert box.width >= needs.label[column], (name, box)
+    assert layout.width >= width and layout.height >= height
+    right = max(b.x + b.width for b in [*layout.nodes.values(), *layout.labels.values()])
+    assert right <= layout.width
+
+
+def test_the_network_fills_the_width_it_has():
+    """Spare width widens the nodes and the edges: at a big terminal's size the network
+    spans most of the width, at 80 columns it still fits without scrolling."""
+    shape = shape_of(RELU, [False] * 3)
+    for width, height in [(79, 13), (135, 48), (250, 76)]:
+        layout = fit_network(shape, relu_needs(), width, height)
+        assert layout.width == width  # no horizontal scrolling needed
+        left = min(b.x for b in layout.nodes.values())
+        right = max(b.x + b.width for b in layout.nodes.values())
+        assert right - left >= 0.6 * width, (width, left, right)
+    small = fit_network(shape, relu_needs(), 79, 13)
+    big = fit_network(shape, relu_needs(), 135, 48)
+    assert big.nodes["a1"].width > small.nodes["a1"].width  # nodes grow too
+    assert big.nodes["a1"].height > small.nodes["a1"].height
+
+
+def test_long_names_widen_their_nodes():
+    shape = shape_of([("x1", "x2"), ("prediction",)], [False])
+    layout = fit_network(shape, Needs((5, 7), (0, 8)), 78, 12)
+    assert layout.nodes["prediction"].width >= len(" prediction ") + 2

@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="terminal size for --screenshot (default 120x40)",
     )
     parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="colour theme, e.g. backprop-high-contrast or textual-light "
+        "(default: $TEXTUAL_THEME, else textual-dark; a wrong name lists them all)",
+    )
+    parser.add_argument(
         "--init",
         metavar="FILE.toml",
         help="write a commented scenario template to start from, and exit",
@@ -148,10 +154,19 @@ def main(argv: list[str] | None = None) -> int:
 
     from tui_backprop.app.app import run_app, save_screenshot  # Textual only from here
 
+    theme = args.theme or os.environ.get("TEXTUAL_THEME") or None
+    if theme is not None:
+        from tui_backprop.app.themes import theme_names
+
+        if theme not in theme_names():
+            where = "--theme" if args.theme else "TEXTUAL_THEME"
+            return fail(
+                f"{where}: no theme named {theme!r}; choose one of: {', '.join(theme_names())}"
+            )
     if args.screenshot:
-        return save_screenshot(scenario, start, args.screenshot, size, args.reveal)
+        return save_screenshot(scenario, start, args.screenshot, size, theme, args.reveal)
     opened = scenario if args.scenario or args.start_at or args.autoplay else None
-    return run_app(opened, start, args.autoplay, args.reveal)
+    return run_app(opened, start, args.autoplay, theme, args.reveal)
 
 
 def write_list(out) -> None:

@@ -7,7 +7,9 @@ Labels never overlap and every label is plainly on its edge.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+
+import numpy as np
 
 BRAILLE_BASE = 0x2800
 # dot (column, row) inside a braille cell -> bit
@@ -36,90 +38,135 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Sizes:
-    node_width: int
-    label_width: int
-    edge_run: int
-    content_lines: int
-    show_labels: bool
+class Shape:
+    """What the layout needs to know of a network: names per layer, and what each node shows."""
+
+    layers: tuple[tuple[str, ...], ...]  # layers[0] are the inputs
+    biases: tuple[bool, ...]  # biases[k]: layer k + 1 has a bias
+    lines: tuple[tuple[str, ...], ...]  # per layer, the content lines of each node
+
+    def ports(self, k: int) -> list[str]:
+        """The weights (and bias) into each node of layer k, in port order, for `node`."""
+        return [*self.layers[k - 1], *(["bias"] if self.biases[k - 1] else [])]
 
 
-NORMAL = Sizes(node_width=15, label_width=16, edge_run=6, content_lines=3, show_labels=True)
-COMPACT = Sizes(node_width=10, label_width=8, edge_run=4, content_lines=2, show_labels=True)
-DENSE = Sizes(node_width=11, label_width=0, edge_run=10, content_lines=2, show_labels=False)
+@dataclass(frozen=True)
+class Needs:
+    """Cells the numbers need: the widest node content line and label of each layer."""
+
+    node: tuple[int, ...]  # per layer: widest content line of its nodes
+    label: tuple[int, ...]  # per layer (0 for the inputs): widest weight label into it
+
+
+MIN_RUN, MAX_RUN = 2, 40  # cells of bare edge between a node and the next column's labels
+MAX_NODE_GROWTH = 6  # extra cells a node box may widen by to fill the width
+MAX_PADDING = 3  # blank rows above and below a node's lines, at most
+MAX_GAP = 13  # blank rows between two nodes of a column, at most
+DENSE_PORTS = 8  # more weights into a node than this: no label per weight
 
 
 @dataclass(frozen=True)
 class NetworkLayout:
     width: int
     height: int
-    sizes: Sizes
     nodes: dict[str, Box]
     labels: dict[str, Box]  # weight or bias name -> where its label goes
     edges: dict[str, Segment]
+    content_rows: dict[str, tuple[tuple[str, int], ...]]  # node -> ((line kind, row), ...)
+    show_labels: bool
+
+    def floating_label(self, weight: str, width: int) -> Box | None:
+        """Where a dense network's active weight shows its label: on its edge, in the
+        room kept just left of the node it feeds, so it never covers a node."""
+        segment = self.edges.get(weight)
+        if segment is None:
+            return None
+        target = self.nodes[weight.split("->")[1]]
+        x = target.x - width - 1
+        t = (x + width / 2 - segment.x0) / max(segment.x1 - segment.x0, 1e-9)
+        y = segment.y0 + (segment.y1 - segment.y0) * min(max(t, 0.0), 1.0)
+        return Box(max(x, 0), int(y), width, 1)
 
 
-def choose_sizes(
-    layers: list[tuple[str, ...]], biases: list[bool], width: int, roomy: bool = True
-) -> Sizes:
-    """The roomiest sizes whose columns fit `width`; labels off for many ports.
+def fit_network(shape: Shape, needs: Needs, width: int, height: int) -> NetworkLayout:
+    """The roomiest layout that fits width x height; wider or taller when the numbers
+    need it (the view then scrolls), never cutting a number.
 
-    Nodes widen to show their whole names (up to 22 cells) when that still fits.
+    Spare width widens the nodes a little and the edges a lot; spare height opens
+    blank rows inside the nodes and between them, so the network fills its space.
     """
-    most_ports = max((len(layers[k - 1]) + biases[k - 1] for k in range(1, len(layers))), default=0)
-    if most_ports > 8:
-        choices = [DENSE]
-    else:
-        choices = [NORMAL, COMPACT] if roomy else [COMPACT]
-    longest = max(len(name) for names in layers for name in names)
-    for sizes in choices:
-        named = replace(sizes, node_width=min(max(sizes.node_width, longest + 6), 22))
-        for candidate in (named, sizes):
-            if layout_width(len(layers), candidate) <= width:
-                return candidate
-    return choices[-1]
+    layers = shape.layers
+    columns = len(layers)
+    most_ports = max((len(shape.ports(k)) for k in range(1, columns)), default=0)
+    show_labels = most_ports <= DENSE_PORTS
+    # dense networks have no label per weight, but keep the room for the active one's
+    label = [needs.label[k] if k else 0 for k in range(columns)]
+    name_width = [max(len(name) for name in names) + 4 for names in layers]
+    node_width = [max(needs.node[k] + 4, name_width[k]) for k in range(columns)]
+    fixed = 2 + sum(node_width) + sum(label)
+    runs = columns - 1
+    spare = width - fixed - runs * MIN_RUN
+    if spare < 0 and runs:  # tight: nodes lose their right padding before anything scrolls
+        # two borders and the space before the text; " name" still whole in the top border
+        node_width = [max(needs.node[k] + 3, name_width[k] - 1) for k in range(columns)]
+        fixed = 2 + sum(node_width) + sum(label)
+        spare = width - fixed - runs * MIN_RUN
+    grow = max(0, min(MAX_NODE_GROWTH, spare // (3 * columns))) if spare > 0 else 0
+    node_width = [w + grow for w in node_width]
+    spare -= grow * columns
+    run = MIN_RUN + (max(0, spare) // runs if runs else 0)
+    run = min(run, MAX_RUN)
+    used = 2 + sum(node_width) + sum(label) + runs * run
+    left = max(1, 1 + (width - used) // 2)
 
-
-def layout_width(columns: int, sizes: Sizes) -> int:
-    gap = sizes.label_width + sizes.edge_run
-    return 1 + columns * sizes.node_width + (columns - 1) * gap + 1
-
-
-def layout_network(
-    layers: list[tuple[str, ...]], biases: list[bool], sizes: Sizes, min_height: int = 0
-) -> NetworkLayout:
-    """layers[0] are the inputs; biases[k] says whether layer k + 1 has a bias."""
-    gap = sizes.label_width + sizes.edge_run
-    heights = []
-    for k in range(len(layers)):
-        ports = len(layers[k - 1]) + biases[k - 1] if k else 0
-        inner = max(sizes.content_lines if k else 1, ports if sizes.show_labels else 0)
-        heights.append(inner + 2)
+    inner = []
+    for k in range(columns):
+        ports = len(shape.ports(k)) if k and show_labels else 0
+        inner.append(max(len(shape.lines[k]), ports))
     column_heights = [
-        len(names) * h + (len(names) - 1) for names, h in zip(layers, heights, strict=True)
+        len(names) * (h + 2) + len(names) - 1 for names, h in zip(layers, inner, strict=True)
     ]
-    height = max(max(column_heights), min_height)
+    natural = max(column_heights)
+    tallest = max(len(names) for names in layers)
+    spare_rows = max(0, height - natural - 2)
+    padding = min(MAX_PADDING, spare_rows // (2 * tallest + 2))
+    spare_rows -= 2 * padding * tallest
+    gap = 1 + max(0, min(MAX_GAP - 1, spare_rows // max(tallest - 1, 1)))
+    heights = [h + 2 + 2 * padding for h in inner]
+    column_heights = [
+        len(names) * heights[k] + (len(names) - 1) * gap for k, names in enumerate(layers)
+    ]
+    total_height = max(max(column_heights), height)
+
     nodes: dict[str, Box] = {}
+    content_rows: dict[str, tuple[tuple[str, int], ...]] = {}
+    x = left
+    xs = []
     for k, names in enumerate(layers):
-        x = 1 + k * (sizes.node_width + gap)
-        top = (height - column_heights[k]) // 2
+        x += label[k] + (run if k else 0)
+        xs.append(x)
+        top = (total_height - column_heights[k]) // 2
         for j, name in enumerate(names):
-            nodes[name] = Box(x, top + j * (heights[k] + 1), sizes.node_width, heights[k])
+            box = Box(x, top + j * (heights[k] + gap), node_width[k], heights[k])
+            nodes[name] = box
+            first = box.y + 1 + padding + (inner[k] - len(shape.lines[k])) // 2
+            content_rows[name] = tuple((kind, first + i) for i, kind in enumerate(shape.lines[k]))
+        x += node_width[k]
 
     labels: dict[str, Box] = {}
     edges: dict[str, Segment] = {}
-    for k in range(1, len(layers)):
+    for k in range(1, columns):
         for name in layers[k]:
             box = nodes[name]
             ports = [f"{s}->{name}" for s in layers[k - 1]]
-            if biases[k - 1]:
+            if shape.biases[k - 1]:
                 ports.append(f"bias:{name}")
+            rows = box.height - 2
             for p, port in enumerate(ports):
-                if sizes.show_labels:
-                    row = box.y + 1 + p
-                    label = Box(box.x - sizes.label_width, row, sizes.label_width, 1)
-                    labels[port] = label
-                    end_x = label.x - 0.5
+                if show_labels:
+                    row = box.y + 1 + (rows - len(ports)) // 2 + p
+                    labels[port] = Box(box.x - label[k], row, label[k], 1)
+                    end_x = box.x - label[k] - 0.5
                 else:
                     row = box.y + box.height // 2
                     end_x = box.x - 0.5
@@ -127,34 +174,59 @@ def layout_network(
                     continue
                 source = nodes[port.split("->")[0]]
                 edges[port] = Segment(
-                    source.x + source.width - 0.5 + 0.5,
+                    source.x + source.width,
                     source.y + source.height / 2 - 0.125,
                     end_x,
                     row + 0.5 - 0.125,
                 )
-    width = layout_width(len(layers), sizes)
-    return NetworkLayout(width, height, sizes, nodes, labels, edges)
+    total_width = max(width, used)
+    return NetworkLayout(total_width, total_height, nodes, labels, edges, content_rows, show_labels)
 
 
 def rasterize(segment: Segment) -> list[tuple[int, int]]:
-    """Braille dots along a segment (dot grid: 2 per cell across, 4 down)."""
+    """Braille dots along a segment (dot grid: 2 per cell across, 4 down): one dot per
+    step along the longer axis, so the line is 8-connected from end to end."""
     x0, y0 = round(segment.x0 * 2), round(segment.y0 * 4)
     x1, y1 = round(segment.x1 * 2), round(segment.y1 * 4)
-    dots = []
-    dx, dy = abs(x1 - x0), -abs(y1 - y0)
-    sx, sy = (1 if x0 < x1 else -1), (1 if y0 < y1 else -1)
-    err = dx + dy
-    while True:
-        dots.append((x0, y0))
-        if x0 == x1 and y0 == y1:
-            return dots
-        e2 = 2 * err
-        if e2 >= dy:
-            err += dy
-            x0 += sx
-        if e2 <= dx:
-            err += dx
-            y0 += sy
+    steps = max(abs(x1 - x0), abs(y1 - y0))
+    if steps == 0:
+        return [(x0, y0)]
+    xs = np.rint(np.linspace(x0, x1, steps + 1)).astype(int).tolist()
+    ys = np.rint(np.linspace(y0, y1, steps + 1)).astype(int).tolist()
+    return list(zip(xs, ys, strict=True))
+
+
+BIT_TABLE = np.array([[BRAILLE_BITS[(c, r)] for r in range(4)] for c in range(2)])
+
+
+def braille_grid(segments: list[Segment]) -> dict[tuple[int, int], int]:
+    """Every segment's dots as braille cells at once (a big network has 448 edges)."""
+    if not segments:
+        return {}
+    ends = np.array([(s.x0 * 2, s.y0 * 4, s.x1 * 2, s.y1 * 4) for s in segments])
+    ends = np.array([[round(v) for v in row] for row in ends.tolist()])
+    steps = np.maximum(np.abs(ends[:, 2] - ends[:, 0]), np.abs(ends[:, 3] - ends[:, 1]))
+    xs = np.rint(
+        np.concatenate(
+            [np.linspace(a, b, n + 1) for (a, _, b, _), n in zip(ends, steps, strict=True)]
+        )
+    ).astype(int)
+    ys = np.rint(
+        np.concatenate(
+            [np.linspace(a, b, n + 1) for (_, a, _, b), n in zip(ends, steps, strict=True)]
+        )
+    ).astype(int)
+    keys = (ys // 4) * (xs.max() // 2 + 1) + xs // 2
+    bits = BIT_TABLE[xs % 2, ys % 4]
+    order = np.argsort(keys, kind="stable")
+    keys, bits = keys[order], bits[order]
+    unique, starts = np.unique(keys, return_index=True)
+    combined = np.bitwise_or.reduceat(bits, starts)
+    width = xs.max() // 2 + 1
+    return {
+        (int(k % width), int(k // width)): int(b)
+        for k, b in zip(unique.tolist(), combined.tolist(), strict=True)
+    }
 
 
 def braille_cells(dots: list[tuple[int, int]]) -> dict[tuple[int, int], int]:

@@ -114,6 +114,7 @@ def covered_view(trace: Trace, index: int, decimals: int, shown: int | None) -> 
     return replace(
         view,
         formula=covered_text(step, shown),
+        formula_parts=covered_parts(step, view.formula_parts, shown),
         factors=covered_factors(view.factors, shown),
         slide="",
     )

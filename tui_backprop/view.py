@@ -31,6 +31,11 @@ class NodeView:
     sign: int  # sign of the value shown (-1, 0, 1), for colour beside the text
     slope_sign: int
     active: bool
+    activation_slope: str | None = None  # f'(z), once the node's slope is known
+    target: str | None = None  # output nodes, once the point's error is known
+    error: str | None = None
+    changed: str | None = None  # the number this step just set: "z", "value", "slope"...
+    tint: str | None = None  # "fed" or "feeding": a factor of the weight slope shown
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class WeightView:
     sign: int
     slope_sign: int
     active: bool
+    changed: str | None = None  # "slope" or "new" when this step just set it
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,9 @@ class StepView:
     loss: str | None
     warning: str = ""
     slide: str = ""  # what the slide printed here, beside the computed number, and why
+    # the formula split into (text, role): role "fed", "feeding", "act" for the three
+    # factors of a weight's slope, "result" for the number the step computes
+    formula_parts: tuple[tuple[str, str | None], ...] = ()
     extra: dict = field(default_factory=dict)
 
     def header(self) -> str:
@@ -119,6 +128,9 @@ def build_view(
     row_of = {int(p): r for r, p in enumerate(record.batch)}
     row = row_of[point]
 
+    tints = {}
+    if step.kind == "weight_slope":
+        tints = {step.weight.split("->")[0]: "feeding", step.node: "fed"}
     nodes: dict[str, NodeView] = {}
     for k, names in enumerate(trace.layer_nodes):
         for j, name in enumerate(names):
@@ -129,9 +141,15 @@ def build_view(
                 value = fmt(value_num, d)
             if k and ("z", point, name) in known:
                 pre = fmt(record.forward.pre_activations[k - 1][row, j], d)
+            act = target = error = None
             if k and ("node_slope", point, name) in known:
                 slope_num = float(record.backward.node_slopes[k - 1][row, j])
                 slope = fmt(slope_num, d)
+                act = fmt(record.backward.activation_slopes[k - 1][row, j], d)
+            if k == len(scenario.layers) and ("error", point, name) in known:
+                target = fmt(scenario.targets[point][j], d)
+                error = fmt(record.errors[row][j], d)
+            own = step.node == name and step.weight is None and step.bias is None
             nodes[name] = NodeView(
                 name,
                 k,
@@ -140,7 +158,12 @@ def build_view(
                 slope,
                 _sign(value_num),
                 _sign(slope_num),
-                active=step.node == name and step.weight is None and step.bias is None,
+                active=own,
+                activation_slope=act,
+                target=target,
+                error=error,
+                changed=_node_change(step, k) if own or (k == 0 and step.kind == "input") else None,
+                tint=tints.get(name),
             )
 
     weights: dict[str, WeightView] = {}
@@ -209,6 +232,7 @@ def build_view(
         shown_point=point + 1,
         step=step,
         formula=step.text,
+        formula_parts=_formula_parts(step),
         words=step.words,
         factors=factors,
         note=_note(trace, index, record.final, pending),
@@ -240,17 +264,67 @@ def _note(trace: Trace, index: int, final: bool, pending: bool) -> str:
 def _weight_view(
     record: Iteration, known, name, slope_key, new_key, old, slope, new, *, active: bool, d: int
 ) -> WeightView:
-    shown_slope = fmt(slope, d) if slope is not None and slope_key in known else None
-    shown_new = fmt(new, d) if new is not None and new_key in known else None
+    # formatting is the cost on a big network: each number once per iteration and decimals
+    cache = record.__dict__.setdefault("_formatted", {})
+    key = (name, d)
+    texts = cache.get(key)
+    if texts is None:
+        texts = cache[key] = (
+            fmt(old, d),
+            None if slope is None else fmt(slope, d),
+            None if new is None else fmt(new, d),
+            _sign(float(old)),
+            0 if slope is None else _sign(float(slope)),
+        )
+    value, slope_text, new_text, sign, slope_sign = texts
+    shown_slope = slope_text if slope_key in known else None
+    shown_new = new_text if new_key in known else None
+    changed = None
+    if active:
+        changed = "new" if shown_new is not None else ("slope" if shown_slope else None)
     return WeightView(
         name,
-        fmt(old, d),
+        value,
         shown_slope,
         shown_new,
-        _sign(float(old)),
-        _sign(float(slope)) if shown_slope is not None else 0,
+        sign,
+        slope_sign if shown_slope is not None else 0,
         active,
+        changed,
     )
+
+
+NODE_CHANGES = {
+    "input": "value",
+    "weighted_sum": "z",
+    "node_value": "value",
+    "error": "error",
+    "node_slope": "slope",
+}
+
+
+def _node_change(step: Step, layer: int) -> str | None:
+    return NODE_CHANGES.get(step.kind) if layer or step.kind == "input" else None
+
+
+FACTOR_ROLES = ("fed", "feeding", "act")
+
+
+def _formula_parts(step: Step) -> tuple[tuple[str, str | None], ...]:
+    """The formula in pieces: a single point's weight slope as its three tinted factors
+    and the result; any other step as its text with the result marked."""
+    head, sep, result = step.text.rpartition(" = ")
+    if not sep or step.kind == "input":
+        return ((step.text, None),)
+    if step.kind in ("weight_slope", "bias_slope") and len(step.numbers["factors"]) == 1:
+        name, eq, product = head.partition(" = ")
+        factors = product.split(" × ")
+        if eq and len(factors) == 3:
+            parts: list[tuple[str, str | None]] = [(name + " = ", None)]
+            for i, (text, role) in enumerate(zip(factors, FACTOR_ROLES, strict=True)):
+                parts += [(" × ", None)] * (i > 0) + [(text, role)]
+            return (*parts, (" = ", None), (result, "result"))
+    return ((head + " = ", None), (result, "result"))
 
 
 def _active_edges(trace: Trace, step: Step) -> tuple[tuple[str, ...], str]:

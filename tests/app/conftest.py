@@ -39,6 +39,36 @@ def widget_text(widget: Widget) -> str:
     return "\n".join(line.text.rstrip() for line in lines)
 
 
+def narration_text(screen) -> str:
+    """The narration's whole text, scrolled off lines included (unwrapped)."""
+    return screen.query_one("#narration").content.plain
+
+
+def canvas_box_text(screen, name: str) -> str:
+    """What the network canvas draws inside a node's box or on a weight's label row
+    (scrolled off or not): the element as the canvas shows it."""
+    canvas = screen.query_one("#network")
+    layout = canvas.layout_info
+    box = layout.nodes.get(name) or layout.labels[name]
+    lines = canvas.text_lines()
+    return "\n".join(lines[y][box.x : box.x + box.width] for y in range(box.y, box.y + box.height))
+
+
+async def click_element(pilot, name: str) -> None:
+    """Click a node or weight label on the canvas, scrolling it into view first."""
+    canvas = pilot.app.screen.query_one("#network")
+    layout = canvas.layout_info
+    box = layout.nodes.get(name) or layout.labels[name]
+    canvas.scroll_to_region(
+        Region(box.x, box.y, box.width, box.height), animate=False, immediate=True, force=True
+    )
+    await pilot.pause()
+    x = box.x + box.width // 2 - canvas.scroll_offset.x
+    y = box.y + box.height // 2 - canvas.scroll_offset.y
+    assert 0 <= x < canvas.size.width and 0 <= y < canvas.size.height, (name, x, y)
+    assert await pilot.click(canvas, offset=(x, y)), name
+
+
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 

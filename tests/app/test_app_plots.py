@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 import textual.constants
+from conftest import click_element
 
 from tui_backprop.app.app import BackpropApp
 from tui_backprop.app.widgets.loss_curve_plot import LossCurvePlot
 from tui_backprop.app.widgets.loss_history_plot import LossHistoryPlot
 from tui_backprop.app.widgets.loss_landscape import LossLandscape
-from tui_backprop.app.widgets.network_view import NetworkView
+from tui_backprop.app.widgets.network_canvas import NetworkCanvas
 from tui_backprop.app.widgets.plot_panel import PlotPanel
 from tui_backprop.cli import resolve
 
@@ -56,9 +57,9 @@ async def test_v_cycles_through_the_plots():
             await pilot.press("v")
             await pilot.pause()
             assert shown(app) == name
-        assert app.screen.has_class("-plots")
+        assert app.screen.plot_shown
         # the network stays on screen beside or above the plot
-        assert app.screen.query_one(NetworkView).region.height > 0
+        assert app.screen.query_one(NetworkCanvas).region.height > 0
 
 
 async def test_single_weight_has_no_landscape():
@@ -144,8 +145,7 @@ async def test_curve_follows_a_clicked_weight_and_w():
         plot = app.screen.query_one(LossCurvePlot)
         assert plot.curve.name == "x1->prediction"  # the first weight by default
 
-        label = app.screen.query_one(NetworkView).labels["x2->prediction"]
-        assert await pilot.click(label)
+        await click_element(pilot, "x2->prediction")
         await pilot.pause()
         assert app.screen.details == "x2->prediction"
         assert plot.curve.name == "x2->prediction"
@@ -202,11 +202,11 @@ async def test_wide_screens_put_the_plot_beside_the_network():
         await pilot.pause()
         await pilot.press("v", "v")
         await pilot.pause()
-        network = app.screen.query_one(NetworkView).region
+        network = app.screen.query_one(NetworkCanvas).region
         panel = app.screen.query_one(PlotPanel).region
         assert panel.x >= network.right
         assert panel.y == network.y
-        assert app.screen.query_one("#data-scroll").display
+        assert app.screen.query_one("#data").region.height > 0
 
 
 async def test_plot_keys_do_nothing_without_a_loss():

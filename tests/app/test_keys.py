@@ -9,15 +9,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import click_element, narration_text
 from textual.command import CommandPalette
 from textual.widgets import Input
 
 from tui_backprop.app.screens.goto import GoToScreen
+from tui_backprop.app.screens.keys_help import KeysHelpScreen
 from tui_backprop.app.screens.lesson import LessonScreen
-from tui_backprop.app.widgets.explanation_panel import ExplanationPanel
+from tui_backprop.app.widgets.formula_line import FormulaLine
 from tui_backprop.app.widgets.lesson_header import LessonHeader
-from tui_backprop.app.widgets.node_box import NodeBox
-from tui_backprop.app.widgets.weight_label import WeightLabel
 
 SIZE = (100, 34)
 
@@ -35,14 +35,21 @@ def header_text(screen: LessonScreen) -> str:
     return str(screen.query_one(LessonHeader).render())
 
 
-def explanation_text(screen: LessonScreen) -> str:
-    return str(screen.query_one(ExplanationPanel).render())
+def formula_text(screen: LessonScreen) -> str:
+    return str(screen.query_one(FormulaLine).render())
+
+
+def assert_iteration_in_header(screen: LessonScreen, number: int) -> None:
+    """ "iteration n/N" in the header's long form, "it n/N" in its compact one."""
+    header = header_text(screen)
+    assert re.search(rf"\b(iteration|it) {number}/", header), header
 
 
 def assert_header_at(screen: LessonScreen, index: int) -> None:
-    """The header shows the step as n / total and the step's phase."""
+    """The header is one line with the step as n / total, the step's phase and the title."""
     header = header_text(screen)
     total = len(screen.trace)
+    assert "\n" not in header and screen.query_one(LessonHeader).size.height == 1
     assert f"{index + 1}/{total}" in header.replace(" ", ""), header
     assert screen.trace[index].phase in header, header
     assert screen.trace.scenario.title in header
@@ -62,8 +69,8 @@ async def test_next_step_keys(lesson):
             await pilot.press(key)
             assert screen.index == expected, key
             assert_header_at(screen, expected)
-            # The step's formula is in the explanation panel.
-            assert screen.trace[expected].text in explanation_text(screen)
+            # The step's formula is on the formula line.
+            assert screen.trace[expected].text in formula_text(screen)
 
 
 async def test_previous_step_keys(lesson):
@@ -77,7 +84,7 @@ async def test_previous_step_keys(lesson):
             expected -= 1
             assert screen.index == expected, key
             assert_header_at(screen, expected)
-            assert screen.trace[expected].text in explanation_text(screen)
+            assert screen.trace[expected].text in formula_text(screen)
         await pilot.press("h", "h")
         assert screen.index == 0
         for key in ("left", "h", "backspace"):  # nothing before the first step
@@ -167,14 +174,14 @@ async def test_iteration_keys(lesson, name):
             await pilot.press("}")
             assert screen.index == trace.first_index(number)
             assert trace.iteration_of(screen.index) == (number, 0)
-            assert f"iteration {number}/" in header_text(screen)
+            assert_iteration_in_header(screen, number)
         await pilot.press("l", "l", "l")
         assert trace.iteration_of(screen.index) == (4, 3)
         await pilot.press("{")  # from inside iteration 4: back to its start
         assert screen.index == trace.first_index(4)
         await pilot.press("{")  # from the start of 4: the start of 3
         assert screen.index == trace.first_index(3)
-        assert "iteration 3/" in header_text(screen)
+        assert_iteration_in_header(screen, 3)
         await pilot.press("left_curly_bracket", "left_curly_bracket")
         assert screen.index == 0
         await pilot.press("right_curly_bracket")
@@ -205,7 +212,7 @@ async def test_home_and_end(lesson):
         await pilot.press("end")
         assert screen.index == last
         assert_header_at(screen, last)
-        assert "after training" in header_text(screen)
+        assert re.search(r"after training|· final\b", header_text(screen))
         await pilot.press("home")
         assert screen.index == 0
         assert_header_at(screen, 0)
@@ -216,7 +223,7 @@ async def test_restart(lesson):
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.pause()
-        await pilot.click(screen.query_one("#network").nodes["a2"])
+        await click_element(pilot, "a2")
         assert screen.details == "a2"
         await pilot.press("r")
         assert screen.index == 0
@@ -323,7 +330,7 @@ async def test_goto_a_step_number(lesson):
         await pilot.press("g", "1", "5", "enter")
         assert screen.index == 14
         assert_header_at(screen, 14)
-        assert "slope(b2->out)" in explanation_text(screen)
+        assert "slope(b2->out)" in formula_text(screen)
 
 
 async def test_goto_a_bad_entry_notifies_and_stays(lesson):
@@ -354,15 +361,15 @@ async def test_goto_escape_cancels(lesson):
 # -- help, palette, quit ---------------------------------------------------------------
 
 
-async def test_question_mark_shows_and_hides_the_help_panel(lesson):
+async def test_question_mark_shows_and_hides_the_keys_screen(lesson):
     app = lesson()
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        assert not screen.query("HelpPanel")
         await pilot.press("question_mark")
-        assert screen.query("HelpPanel")
+        assert isinstance(app.screen, KeysHelpScreen)
+        assert not app.screen.query("HelpPanel")  # the app's own screen, not Textual's
         await pilot.press("?")
-        assert not screen.query("HelpPanel")
+        assert app.screen is screen
 
 
 async def test_ctrl_p_opens_the_command_palette(lesson):
@@ -428,12 +435,10 @@ async def test_click_a_node_shows_and_hides_its_details(lesson):
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.pause()  # the network is laid out after the first refresh
-        node = screen.query_one("#network").nodes["a2"]
-        assert isinstance(node, NodeBox)
-        before = explanation_text(screen)
-        await pilot.click(node)
+        before = narration_text(screen)
+        await click_element(pilot, "a2")
         assert screen.details == "a2"
-        text = explanation_text(screen)
+        text = narration_text(screen)
         assert "a2" in text
         for formula in (
             "z(a2) = 0.5 × 4 + 1 × (-1) = 1",
@@ -442,9 +447,9 @@ async def test_click_a_node_shows_and_hides_its_details(lesson):
         ):
             assert formula in text, text
         assert screen.index == 22  # a click does not move the step
-        await pilot.click(node)
+        await click_element(pilot, "a2")
         assert screen.details is None
-        assert explanation_text(screen) == before
+        assert narration_text(screen) == before
 
 
 async def test_click_a_weight_shows_and_hides_its_details(lesson):
@@ -452,24 +457,22 @@ async def test_click_a_weight_shows_and_hides_its_details(lesson):
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.pause()
-        label = screen.query_one("#network").labels["x1->a2"]
-        assert isinstance(label, WeightLabel)
-        before = explanation_text(screen)
-        await pilot.click(label)
+        before = narration_text(screen)
+        await click_element(pilot, "x1->a2")
         assert screen.details == "x1->a2"
-        text = explanation_text(screen)
+        text = narration_text(screen)
         assert "slope(x1->a2) = 42 × 0.5 × 1 = 21" in text, text
         assert "x1->a2: 4 − 0.01 × 21 = 3.79" in text, text
         # The details follow the step: one step back the update is not known yet.
         await pilot.press("h")
-        text = explanation_text(screen)
+        text = narration_text(screen)
         assert screen.details == "x1->a2"
         assert "slope(x1->a2) = 42 × 0.5 × 1 = 21" in text
         assert "3.79" not in text
-        await pilot.click(label)
+        await click_element(pilot, "x1->a2")
         assert screen.details is None
         await pilot.press("l")
-        assert explanation_text(screen) == before
+        assert narration_text(screen) == before
 
 
 async def test_clicking_another_element_switches_the_details(lesson):
@@ -477,11 +480,34 @@ async def test_clicking_another_element_switches_the_details(lesson):
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.pause()
-        network = screen.query_one("#network")
-        await pilot.click(network.nodes["a2"])
+        await click_element(pilot, "a2")
         assert screen.details == "a2"
-        await pilot.click(network.labels["x2->a2"])
+        await click_element(pilot, "x2->a2")
         assert screen.details == "x2->a2"
-        assert "slope(x2->a2) = 42 × 1 × 1 = 42" in explanation_text(screen)
+        assert "slope(x2->a2) = 42 × 1 × 1 = 42" in narration_text(screen)
         await pilot.press("escape")
         assert screen.details is None
+
+
+async def test_clicking_an_edge_or_empty_canvas_selects_nothing(lesson):
+    """Only a node box or a weight label is an element: a click beside them does nothing."""
+    app = lesson(start=26)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.pause()
+        canvas = screen.query_one("#network")
+        layout = canvas.layout_info
+        boxes = [*layout.nodes.values(), *layout.labels.values()]
+        empty = next(
+            (x, y)
+            for y in range(canvas.size.height)
+            for x in range(canvas.size.width)
+            if not any(
+                b.x <= x + canvas.scroll_offset.x < b.x + b.width
+                and b.y <= y + canvas.scroll_offset.y < b.y + b.height
+                for b in boxes
+            )
+        )
+        await pilot.click(canvas, offset=empty)
+        assert screen.details is None
+        assert screen.index == 26

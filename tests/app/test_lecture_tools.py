@@ -4,12 +4,14 @@ screenshots, bookmarks, autoplay and --start-at."""
 from __future__ import annotations
 
 import html
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from conftest import canvas_box_text
 
 from tui_backprop.app.app import BackpropApp
 from tui_backprop.app.messages import ElementClicked
@@ -39,6 +41,33 @@ def header(screen) -> str:
     return widget_text(screen.query_one("#header"))
 
 
+def narration(screen) -> str:
+    """The narration's whole text, scrolled off lines included."""
+    return screen.query_one("#narration").content.plain
+
+
+def svg_lines(svg: str) -> list[str]:
+    """The text of an SVG screenshot, line by line: Rich writes one <text> per styled
+    run (spaces between runs left out), so each run is put back at its column."""
+    root = ET.fromstring(svg)
+    runs = []
+    for element in root.iter("{http://www.w3.org/2000/svg}text"):
+        clip = element.get("clip-path", "")
+        text = html.unescape(element.text or "").replace("\xa0", " ")
+        if "-line-" not in clip or not text:
+            continue
+        line = int(clip.rsplit("-line-", 1)[1].rstrip(")"))
+        runs.append((line, float(element.get("x")), float(element.get("textLength")), text))
+    cell = min(length / len(text) for _, _, length, text in runs)
+    rows: dict[int, list[str]] = {}
+    for line, x, _, text in runs:
+        row = rows.setdefault(line, [])
+        column = round(x / cell)
+        row.extend(" " * (column + len(text) - len(row)))
+        row[column : column + len(text)] = text
+    return ["".join(rows.get(i, [])).rstrip() for i in range(max(rows) + 1)]
+
+
 async def test_edit_weight_recomputes_like_a_file_with_that_weight():
     scenario = resolve("two-inputs")
     app = BackpropApp(scenario)
@@ -48,7 +77,8 @@ async def test_edit_weight_recomputes_like_a_file_with_that_weight():
         await pilot.pause()
         await answer(pilot, "e", "5")
         assert screen.index == 0  # the start of the iteration that was edited
-        assert "x1->prediction = 5" in header(screen)
+        assert "what-if" in header(screen)  # the header says so; the narration says what
+        assert "x1->prediction = 5" in narration(screen)
         edited = scenario.layers[0].weights.copy()
         edited[0, 0] = 5
         layers = (
@@ -111,7 +141,8 @@ async def test_large_learning_rate_diverges_with_a_warning_not_a_crash():
         screen = app.screen
         with np.errstate(all="raise"):  # the app must not rely on NumPy warnings
             await answer(pilot, "a", "0.1")
-            assert "learning rate 0.1" in header(screen)
+            assert "what-if" in header(screen)
+            assert "learning rate 0.1" in narration(screen)
             await pilot.press("end")
             await pilot.pause()
         text = header(screen)
@@ -138,7 +169,7 @@ async def test_gradient_check_shows_estimates_beside_the_slopes():
         screen = app.screen
         await pilot.press("c")
         await pilot.pause()
-        text = widget_text(screen.query_one("#explanation"))
+        text = narration(screen)
         assert "Gradient check" in text and "1e-6" in text
         assert "▶ x2->a2 42 ✓ fd 42 (rel. diff" in text  # the step's own slope, first
         assert "a2->b2 12 ✓ fd 12" in text  # not the slide's 18
@@ -146,7 +177,7 @@ async def test_gradient_check_shows_estimates_beside_the_slopes():
         assert "✗" not in text
         await pilot.press("c")
         await pilot.pause()
-        assert "Gradient check" not in widget_text(screen.query_one("#explanation"))
+        assert "Gradient check" not in narration(screen)
 
 
 async def test_decimals_key_changes_every_number_shown():
@@ -158,6 +189,9 @@ async def test_decimals_key_changes_every_number_shown():
             await pilot.press("d")
             await pilot.pause()
             shown.append((screen.decimals, screen.view.nodes["out"].value, screen.view.formula))
+            # and the screen shows them: on the formula line and in out's box
+            assert screen.view.formula in widget_text(screen.query_one("#formula"))
+            assert f"= {shown[-1][1]}" in canvas_box_text(screen, "out")
         by_decimals = {d: (value, formula) for d, value, formula in shown}
         assert by_decimals[6][0] == "2.90947" and "= 2.90947" in by_decimals[6][1]
         assert by_decimals[2][0] == "2.91" and "= 2.91" in by_decimals[2][1]
@@ -172,8 +206,8 @@ async def test_screenshot_key_saves_an_svg_and_says_where(tmp_path, monkeypatch)
     saved = tmp_path / "backprop-tui-backprop-relu-step15.svg"
     assert saved.is_file()
     ET.parse(saved)  # well-formed SVG
-    assert "slope(b2->out) = 6 × 3 × 1 = 18" in html.unescape(saved.read_text()).replace(
-        "\xa0", " "
+    assert any(
+        "15. slope(b2->out) = 6 × 3 × 1 = 18" in line for line in svg_lines(saved.read_text())
     )
     assert any(str(saved) in n.message for n in app._notifications)
 
@@ -200,9 +234,10 @@ def test_screenshot_command_renders_the_place(tmp_path):
     assert done.returncode == 0, done.stderr
     root = ET.parse(target).getroot()
     assert root.tag.endswith("svg")
-    text = html.unescape(target.read_text()).replace("\xa0", " ")
-    assert "13. slope(out) = 2 × error = 2 × 3 = 6" in text
-    assert "step 13/49" in text
+    lines = svg_lines(target.read_text())
+    assert any("13. slope(out) = 2 × error = 2 × 3 = 6" in line for line in lines), lines
+    # the header, compact below 100 columns: step 13/49 of the backward phase
+    assert re.search(r"\b13/49 · backward\b", lines[0]), lines[0]
 
 
 def test_start_at_a_bad_place_is_a_clean_error(tmp_path):

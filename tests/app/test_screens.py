@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import random
 import re
 import time
 
-from rich.console import Console
+import pytest
+from conftest import canvas_box_text, narration_text
 from textual import events
 from textual.content import Content
+from textual.geometry import Region
 from textual.widgets import OptionList, Static
 
 from tui_backprop.app.screens.lesson import LessonScreen
 from tui_backprop.app.screens.picker import PickerScreen
 from tui_backprop.app.widgets.data_panel import DataPanel
-from tui_backprop.app.widgets.explanation_panel import ExplanationPanel
+from tui_backprop.app.widgets.formula_line import FormulaLine
 from tui_backprop.app.widgets.lesson_header import LessonHeader
+from tui_backprop.app.widgets.narration_panel import NarrationPanel
+from tui_backprop.app.widgets.network_canvas import NetworkCanvas
 from tui_backprop.bundled import bundled_names
 from tui_backprop.view import screen_text
 
@@ -25,22 +28,24 @@ SIZE = (100, 34)
 NEGATIVE_ZERO = re.compile(r"(?<![\d.])-0(?:\.0*)?(?![\d.])")
 
 
-def network_of(screen: LessonScreen):
-    return screen.query_one("#network")
+def network_of(screen: LessonScreen) -> NetworkCanvas:
+    return screen.query_one("#network", NetworkCanvas)
 
 
 def panels(screen: LessonScreen, text_of) -> dict[str, str]:
-    """The painted text of every widget that shows a number, by a readable key."""
-    network = network_of(screen)
+    """The painted text of every panel, and of each node box and weight label as the
+    network canvas draws it, by a readable key."""
+    layout = network_of(screen).layout_info
     texts = {
         "header": text_of(screen.query_one(LessonHeader)),
-        "explanation": text_of(screen.query_one(ExplanationPanel)),
+        "formula": text_of(screen.query_one(FormulaLine)),
+        "narration": narration_text(screen),
         "data": text_of(screen.query_one(DataPanel)),
     }
-    for name, node in network.nodes.items():
-        texts[f"node {name}"] = text_of(node)
-    for name, label in network.labels.items():
-        texts[f"weight {name}"] = text_of(label)
+    for name in layout.nodes:
+        texts[f"node {name}"] = canvas_box_text(screen, name)
+    for name in layout.labels:
+        texts[f"weight {name}"] = canvas_box_text(screen, name)
     return texts
 
 
@@ -48,27 +53,29 @@ def signature(screen: LessonScreen, text_of) -> tuple[str, dict[str, str]]:
     return screen_text(screen.view), panels(screen, text_of)
 
 
-def plain(widget: Static) -> str:
-    """What a Static shows, independent of layout: Content as text, a rich table rendered."""
-    visual = widget.visual
-    if isinstance(visual, Content):
-        return visual.plain
-    console = Console(width=200, file=io.StringIO(), color_system=None, record=True)
-    console.print(widget.content)
-    return console.export_text()
+def plain(widget) -> str:
+    """What a panel shows, independent of layout and scrolling: its Content as text."""
+    content = widget.content
+    assert isinstance(content, Content), type(content)
+    return content.plain
 
 
 def shown(screen: LessonScreen) -> tuple[str, ...]:
-    """The screen's text: the step's view, then every widget's text, in a fixed order."""
-    network = network_of(screen)
+    """The screen's text: the step's view, every panel's text, the whole network canvas
+    (scrolled off parts included) and where it is scrolled to, in a fixed order."""
+    canvas = network_of(screen)
     widgets = [
         screen.query_one(LessonHeader),
-        screen.query_one(ExplanationPanel),
+        screen.query_one(FormulaLine),
+        screen.query_one(NarrationPanel),
         screen.query_one(DataPanel),
-        *network.nodes.values(),
-        *network.labels.values(),
     ]
-    return (screen_text(screen.view), *(plain(widget) for widget in widgets))
+    return (
+        screen_text(screen.view),
+        *(plain(widget) for widget in widgets),
+        "\n".join(canvas.text_lines()),
+        str(canvas.scroll_offset),
+    )
 
 
 async def tap(app, key: str, index: int) -> None:
@@ -152,9 +159,9 @@ async def test_every_slide_number_is_on_screen_at_its_step(lesson, text_of, numb
             texts = panels(screen, text_of)
             header = plain(screen.query_one(LessonHeader))
             assert f"{index + 1}/{len(screen.trace)}" in header.replace(" ", ""), header
-            # The step's formula, numbers in, is in the explanation panel.
+            # The step's formula, numbers in, is on the formula line.
             formula = screen.trace[index].text
-            assert formula in plain(screen.query_one(ExplanationPanel)), (index, formula)
+            assert formula in plain(screen.query_one(FormulaLine)), (index, formula)
             for at, key, number in SLIDE_NUMBERS:
                 if at == index:
                     assert number in numbers(texts[key]), (index, key, number, texts[key])
@@ -201,18 +208,20 @@ async def test_the_update_shows_old_and_new_weights(lesson, text_of, numbers):
             await tap(app, "l", offset)
             assert screen.trace[screen.index].weight == name
             assert screen.view.weights[name].new == new
-            label = text_of(network_of(screen).labels[name])
+            label = canvas_box_text(screen, name)
             assert new in numbers(label), (name, label)
-            # The explanation has old -> new with the numbers in.
+            # The formula line has old -> new with the numbers in.
             old = screen.view.weights[name].value
-            formula = numbers(plain(screen.query_one(ExplanationPanel)).splitlines()[0])
+            formula = numbers(plain(screen.query_one(FormulaLine)).splitlines()[0])
             assert formula[-1] == new and old in formula, (name, formula)
         # After training: the output 2.909(47) and the loss 1.189(256), rounded as shown.
         await pilot.press("end")
         texts = panels(screen, text_of)
         assert screen.view.loss is not None
         assert screen.view.loss in numbers(texts["data"])
-        assert "after training" in texts["header"]
+        # the header's long form says "after training", its compact form (below 100
+        # columns) "final"
+        assert re.search(r"after training|· final\b", texts["header"]), texts["header"]
 
 
 # -- the round trip -----------------------------------------------------------------
@@ -286,21 +295,22 @@ async def test_forward_and_back_show_exactly_the_same_screens(lesson):
 # -- sizes --------------------------------------------------------------------------
 
 
-async def test_80x24_shows_the_whole_network(lesson, text_of, numbers):
+async def test_80x24_shows_the_whole_network(lesson, numbers):
     app = lesson(start=22)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         await pilot.pause()
-        whole = app.screen.region
-        network = network_of(screen)
-        assert network.nodes
-        for name, node in network.nodes.items():
-            assert node.region.area > 0, name
-            assert whole.contains_region(node.region), (name, node.region)
-        for name, label in network.labels.items():
-            assert label.region.area > 0, name
-            assert whole.contains_region(label.region), (name, label.region)
-        assert "42" in numbers(text_of(network.nodes["a2"]))
+        canvas = network_of(screen)
+        assert app.screen.region.contains_region(canvas.region) and canvas.region.area > 0
+        # Every node box and weight label is inside the part of the canvas in view.
+        in_view = Region(*canvas.scroll_offset, *canvas.size)
+        layout = canvas.layout_info
+        assert set(layout.nodes) == set(screen.view.nodes)
+        assert set(layout.labels) == set(screen.view.weights)
+        for name, box in [*layout.nodes.items(), *layout.labels.items()]:
+            region = Region(box.x, box.y, box.width, box.height)
+            assert in_view.contains_region(region), (name, region, in_view)
+        assert "42" in numbers(canvas_box_text(screen, "a2"))
         assert not screen.query_one("#too-small").display
 
 
@@ -316,7 +326,7 @@ async def test_too_small_then_restored(lesson, text_of):
         assert message.display and message.region.area > 0
         text = text_of(message)
         assert re.search(r"\d+\s*[×x]\s*\d+", text), text  # says the size it needs
-        assert all(node.region.area == 0 for node in network_of(screen).nodes.values())
+        assert network_of(screen).region.area == 0
         # Keys still work, nothing raises.
         await pilot.press("l", "h", "question_mark", "question_mark")
         assert screen.index == 17
@@ -326,8 +336,7 @@ async def test_too_small_then_restored(lesson, text_of):
         assert app.screen is screen
         assert screen.index == 17
         assert not message.display or message.region.area == 0
-        for name, node in network_of(screen).nodes.items():
-            assert node.region.area > 0, name
+        assert network_of(screen).region.area > 0
         assert signature(screen, text_of) == before
 
 
@@ -388,32 +397,47 @@ async def test_picker_opens_the_highlighted_scenario(app_without_scenario):
         assert app.screen.scenario.name == wanted
 
 
-# -- the explanation panel ------------------------------------------------------------
+# -- the narration -----------------------------------------------------------------------
 
 
-async def test_the_phase_note_can_be_read_in_full(lesson, text_of):
-    """backprop-relu's step 21 carries the slide's 18 -> 12 correction and its note; the
-    panel may be longer than its share of a 100x34 screen, so its end must scroll into view."""
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["100x34", "80x24"])
+async def test_the_phase_note_can_be_read_in_full_from_the_keyboard(lesson, text_of, size):
+    """backprop-relu's step 21 carries the slide's 18 -> 12 correction and the phase's
+    notes. The narration gets the rows the other panels leave: where it is longer, page
+    down (or j) scrolls to its end, page up (or k) back, and n hides and shows it."""
     app = lesson(start=20)  # step 21: slope(a2->b2) = 12 × 1 × 1 = 12
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = app.screen
         await pilot.pause()
         note = screen.view.note
         assert "The slide prints 18 here; computed: 12" in screen.view.slide
         assert "b2's slope is 12" in note
-        panel = screen.query_one(ExplanationPanel)
-        painted = " ".join(text_of(panel).split())
-        assert " ".join(note.split()) in painted, painted
-        assert screen.view.slide in painted, painted
-        geometry = screen.find_widget(panel)
-        if geometry.visible_region != geometry.region:  # cut off: it must scroll
-            scroller = next(
-                (a for a in panel.ancestors if getattr(a, "allow_vertical_scroll", False)),
-                None,
-            )
-            assert scroller is not None, "the explanation is cut off and cannot scroll"
-            scroller.scroll_end(animate=False)
+        painted = " ".join(narration_text(screen).split())
+        assert " ".join(note.split()) in painted and screen.view.slide in painted
+        panel = screen.query_one(NarrationPanel)
+        assert panel.region.height > 0
+        if size == (80, 24):
+            assert panel.max_scroll_y > 0, "the note fits 80x24: this test checks nothing"
+        pages = 0
+        while panel.scroll_y < panel.max_scroll_y:
+            await pilot.press("pagedown" if pages % 2 else "j")
             await pilot.pause()
-            geometry = screen.find_widget(panel)
-            # The panel's last line (the end of the note) is now on screen.
-            assert geometry.visible_region.bottom == geometry.region.bottom
+            pages += 1
+            assert pages <= 20, "page down does not reach the end of the note"
+        # The narration's last line (the step's words, after the notes) is now on screen.
+        assert panel.scroll_y == panel.max_scroll_y
+        last_words = " ".join(screen.view.words.split()[-3:])
+        assert last_words in " ".join(text_of(panel).split()), text_of(panel)
+        if pages:
+            await pilot.press(*["k"] * pages)
+            await pilot.pause()
+            assert panel.scroll_y == 0
+        before = network_of(screen).size
+        await pilot.press("n")
+        await pilot.pause()
+        assert not panel.display or panel.region.area == 0
+        assert screen.index == 20
+        await pilot.press("n")
+        await pilot.pause()
+        assert panel.region.height > 0
+        assert network_of(screen).size == before

@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from tui_backprop.app.actions import ACTIONS
 from tui_backprop.app.screens.lesson import LessonScreen
 from tui_backprop.app.screens.picker import PickerScreen
+from tui_backprop.app.themes import register_themes
 from tui_backprop.bundled import bundled_names, bundled_path
 from tui_backprop.scenario import Scenario, load_scenario
 
@@ -25,9 +27,18 @@ class BackpropApp(App):
         scenario: Scenario | None = None,
         start: int = 0,
         autoplay: float | None = None,
+        theme: str | None = None,
         reveal: bool = False,
     ) -> None:
         super().__init__()
+        register_themes(self)
+        # Before the first frame, so it is drawn in this theme. Textual made the colours
+        # from TEXTUAL_THEME before our themes were registered: make them again.
+        chosen = theme or self.theme
+        if chosen != self.theme:
+            self.theme = chosen
+        elif chosen in self.available_themes:
+            self.mutate_reactive(BackpropApp.theme)
         self.scenario = scenario
         self.start = start
         self.autoplay = autoplay
@@ -46,13 +57,11 @@ class BackpropApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, LessonScreen):
-            for binding in screen.BINDINGS:
-                if binding.action in ("toggle_help", "app.quit", "clear_details"):
-                    continue
+            for row in ACTIONS:
                 yield SystemCommand(
-                    binding.tooltip,
-                    f"Keys: {binding.key}",
-                    lambda action=binding.action: screen.run_action(action),
+                    row.words,
+                    f"Keys: {row.key_name}",
+                    lambda action=row.action: screen.run_action(action),
                 )
         for name in bundled_names():
             yield SystemCommand(
@@ -66,17 +75,23 @@ def run_app(
     scenario: Scenario | None,
     start: int = 0,
     autoplay: float | None = None,
+    theme: str | None = None,
     reveal: bool = False,
 ) -> int:
-    BackpropApp(scenario, start, autoplay, reveal).run()
+    BackpropApp(scenario, start, autoplay, theme, reveal).run()
     return 0
 
 
 def save_screenshot(
-    scenario: Scenario, start: int, path: str, size: tuple[int, int], reveal: bool = False
+    scenario: Scenario,
+    start: int,
+    path: str,
+    size: tuple[int, int],
+    theme: str | None = None,
+    reveal: bool = False,
 ) -> int:
     """Render one screen headless to SVG, as the lecturer would see it, and exit."""
-    app = BackpropApp(scenario, start, reveal=reveal)
+    app = BackpropApp(scenario, start, theme=theme, reveal=reveal)
 
     async def shoot(pilot) -> None:
         await pilot.pause()

@@ -10,10 +10,10 @@ import math
 import re
 from pathlib import Path
 
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 
+from tui_backprop.app.actions import TOOLS, bindings
 from tui_backprop.app.screens.ask_value import AskValueScreen
 from tui_backprop.app.screens.bookmarks import BookmarksScreen
 from tui_backprop.gradcheck import TOLERANCE_TEXT, check_iteration
@@ -40,64 +40,7 @@ def is_weight(element: str | None) -> bool:
 
 
 class LectureToolsScreen(Screen):
-    BINDINGS = [
-        Binding(
-            "e",
-            "edit_weight",
-            "Edit w",
-            id="edit_weight",
-            tooltip="Type a new value for the selected weight (what if?)",
-            show=False,
-        ),
-        Binding(
-            "a",
-            "edit_learning_rate",
-            "Rate",
-            id="edit_learning_rate",
-            tooltip="Change the learning rate from this iteration on",
-            show=False,
-        ),
-        Binding(
-            "u",
-            "use_file_values",
-            "File values",
-            id="use_file_values",
-            tooltip="Undo what-if changes: back to the file's values",
-            show=False,
-        ),
-        Binding(
-            "c",
-            "toggle_gradient_check",
-            "Check",
-            id="toggle_gradient_check",
-            tooltip="Show finite-difference estimates beside the slopes",
-            show=False,
-        ),
-        Binding(
-            "d",
-            "cycle_decimals",
-            "Decimals",
-            id="cycle_decimals",
-            tooltip="Show more or fewer decimals",
-            show=False,
-        ),
-        Binding(
-            "s",
-            "screenshot",
-            "Screenshot",
-            id="screenshot",
-            tooltip="Save this screen as an SVG file",
-            show=False,
-        ),
-        Binding(
-            "b",
-            "bookmarks",
-            "Bookmarks",
-            id="bookmarks",
-            tooltip="Jump to one of the scenario's bookmarks",
-            show=False,
-        ),
-    ]
+    BINDINGS = bindings(TOOLS)
 
     gradient_check = False
     _checked: tuple = (None, {})  # ((trace, iteration, edits), checks): one iteration's
@@ -221,7 +164,7 @@ class LectureToolsScreen(Screen):
                 lines.insert(1, Content.assemble("  ", entry))
                 continue
             entries.append(entry)
-        width = self.query_one("#explanation").size.width or self.app.size.width
+        width = self.query_one("#narration").size.width or self.app.size.width
         per_line = max(1, width // 30)
         for start in range(0, len(entries), per_line):
             row = entries[start : start + per_line]
@@ -231,6 +174,13 @@ class LectureToolsScreen(Screen):
                 ).rstrip()
             )
         return lines
+
+    def action_toggle_animation(self) -> None:
+        """Animation on or off for this run (TEXTUAL_ANIMATIONS=none starts it off)."""
+        off = self.app.animation_level != "none"
+        self.app.animation_level = "none" if off else "full"
+        self.show()  # a running animation ends at once
+        self.notify("Animation off" if off else "Animation on", timeout=1.5)
 
     def action_cycle_decimals(self) -> None:
         current = self.decimals

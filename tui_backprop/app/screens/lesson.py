@@ -3,71 +3,61 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Container, Vertical, VerticalScroll
+from textual.containers import Container
+from textual.content import Content
 from textual.widgets import Footer, Static
 
-from tui_backprop import places
+from tui_backprop import diagram, places
+from tui_backprop.app.actions import LESSON, bindings
 from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
-from tui_backprop.app.screens.narration_tools import PREDICT_HELP, REVEAL_HELP, NarrationTools
+from tui_backprop.app.screens.narration_tools import NarrationTools
 from tui_backprop.app.widgets.data_panel import DataPanel
-from tui_backprop.app.widgets.explanation_panel import ExplanationPanel
+from tui_backprop.app.widgets.formula_line import FormulaLine
 from tui_backprop.app.widgets.lesson_header import LessonHeader
-from tui_backprop.app.widgets.network_view import NetworkView
-from tui_backprop.app.widgets.plot_panel import WIDE_SHARE, PlotPanel
-from tui_backprop.layout import choose_sizes
+from tui_backprop.app.widgets.narration_panel import NarrationPanel
+from tui_backprop.app.widgets.network_canvas import NetworkCanvas
+from tui_backprop.app.widgets.plot_panel import PlotPanel
+from tui_backprop.layout import fit_network
+from tui_backprop.reveal import covered_view
 from tui_backprop.scenario import Scenario
 from tui_backprop.trace import Trace
-from tui_backprop.view import StepView, element_details
+from tui_backprop.view import StepView, build_view, element_details
 
 MIN_WIDTH, MIN_HEIGHT = 60, 18
-WIDE = 120
+WIDE = 120  # columns: from here on the narration sits beside the network
+SIDE_SHARE = 32  # percent of the width the narration (or plot) takes beside it
+MIN_NARRATION = 3  # rows the narration keeps below the network when it can
+MIN_PLOT = 10  # rows a plot needs to be read
 AUTOPLAY_DELAYS = (3.0, 2.0, 1.2, 0.8, 0.5, 0.3, 0.15)
-PULSE_SECONDS = 0.33
 PLOT_ACTIONS = ("cycle_plot", "next_plot_weight", "next_plot_weight_b", "toggle_log_scale")
 
 
-def _b(
-    key: str, action: str, description: str, tooltip: str, show: bool = True, **kwargs
-) -> Binding:
-    return Binding(key, action, description, show=show, id=action, tooltip=tooltip, **kwargs)
+def wrapped_rows(text: str, width: int) -> int:
+    """Rows `text` takes when wrapped at spaces to `width` cells (words longer than a
+    row are folded), as the formula line wraps it; a plain loop, since textwrap cost
+    ~60 µs a formula and a big network's iteration has thousands."""
+    if len(text) <= width:
+        return 1
+    rows, used = 1, 0
+    for word in text.split(" "):
+        size = len(word)
+        if used and used + 1 + size <= width:
+            used += 1 + size
+            continue
+        if used:
+            rows += 1
+        used = size
+        while used > width:
+            rows += 1
+            used -= width
+    return rows
 
 
 class LessonScreen(NarrationTools, LectureToolsScreen):
     """Renders step `index` of the trace; every key only moves the index."""
 
-    BINDINGS = [
-        _b("space,right,l", "next", "Next", "Next step"),
-        _b("left,h,backspace", "previous", "Back", "Previous step: the screen as it was"),
-        _b("right_square_bracket", "next_phase", "Phase»", "Next phase boundary"),
-        _b("left_square_bracket", "previous_phase", "«Phase", "Previous phase boundary"),
-        _b("right_curly_bracket", "next_iteration", "Iter»", "Next iteration (update)"),
-        _b("left_curly_bracket", "previous_iteration", "«Iter", "Previous iteration", show=False),
-        _b("home", "start", "Start", "First step", show=False),
-        _b("end", "end", "End", "Last step: end of training", show=False),
-        _b("p", "autoplay", "Play", "Autoplay on or off"),
-        _b("plus,equals_sign", "faster", "Faster", "Autoplay faster", show=False),
-        _b("minus", "slower", "Slower", "Autoplay slower", show=False),
-        _b("g", "goto", "Go to", "Go to a step number or place"),
-        _b("m", "toggle_reveal", "Reveal", REVEAL_HELP),
-        _b("t", "predict", "Predict", PREDICT_HELP),
-        _b("r", "restart", "Restart", "Back to the first step", show=False),
-        _b("escape", "clear_details", "Clear", "Hide the clicked element's details", show=False),
-        _b(
-            "v",
-            "cycle_plot",
-            "Plot",
-            "Show a plot: loss history, loss against a weight, landscape, none",
-        ),
-        _b("w", "next_plot_weight", "Weight", "Plot against the next weight", show=False),
-        _b(
-            "W", "next_plot_weight_b", "Weight 2", "Landscape: change the second weight", show=False
-        ),
-        _b("L", "toggle_log_scale", "Log", "Loss history on a log scale", show=False),
-        _b("question_mark", "toggle_help", "Keys", "The keys and what they do"),
-        _b("q", "app.quit", "Quit", "Quit backprop-tui"),
-    ]
+    BINDINGS = bindings(LESSON)
 
     def __init__(
         self,
@@ -87,27 +77,31 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         self.delay_level = 3
         self.timer = None
         self.playing = False
-        self._sizes = None
-        self._enabled: tuple[bool, ...] = ()
+        self.narration_shown = True
+        self.plot_zoomed = False
         self._layers = scenario.layer_nodes
         self._biases = [layer.bias is not None for layer in scenario.layers]
+        self.shape = diagram.network_shape(
+            self._layers, self._biases, [layer.activation for layer in scenario.layers]
+        )
+        self._needs_seen: dict[tuple, diagram.Needs] = {}
+        self._fitted: tuple | None = None
+        self._formula_rows = 1
+        self._ahead: tuple[tuple, StepView | None] = ((), None)
+        self._formula_need: dict[tuple, int] = {}
+        self._data_rows = 1
 
     # -- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield LessonHeader(id="header")
-        with Vertical(id="main"):
-            with Container(id="stage"):
-                with Container(id="network-slot"):
-                    # laid out for the size now, so the first frame needs no rebuild
-                    self._sizes = self._sizes_for(self.app.size.width, self.app.size.height)
-                    yield NetworkView(self._layers, self._biases, self._sizes, id="network")
-                yield PlotPanel(self.trace, id="plots")
+        yield FormulaLine(id="formula")
+        yield DataPanel(id="data")
+        with Container(id="body"):
+            yield NetworkCanvas(self.shape, id="network")
             with Container(id="side"):
-                with VerticalScroll(id="explanation-scroll", can_focus=False):
-                    yield ExplanationPanel(id="explanation")
-                with VerticalScroll(id="data-scroll", can_focus=False):
-                    yield DataPanel(id="data")
+                yield NarrationPanel(id="narration")
+                yield PlotPanel(self.trace, id="plots")
         yield Static(id="too-small")
         yield Footer()
 
@@ -122,90 +116,203 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
 
     def on_resize(self, event) -> None:
         self._fit(event.size.width, event.size.height)
+        if self.view is not None:
+            self.show()
+
+    @property
+    def plot_shown(self) -> bool:
+        panels = self.query(PlotPanel)
+        return bool(panels) and panels.first().mode is not None
 
     def _fit(self, width: int, height: int) -> None:
+        """Sizes for every panel, by priority: header, formula, data rows, network; the
+        narration (or a plot) gets what is left. Only a resize, a new iteration's wider
+        numbers, decimals or a what-if change them: never a step."""
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
-        self.set_class(width >= WIDE, "-wide")
         self.query_one("#too-small", Static).update(
             f"The terminal is {width}×{height}; this lesson needs at least "
             f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window or reduce the font size."
         )
-        sizes = self._sizes_for(width, height)
-        if sizes != self._sizes:
-            self._sizes = sizes
-            self.run_worker(self._rebuild_network(sizes), group="network", exclusive=True)
+        wide = width >= WIDE
+        self.set_class(wide, "-wide")
+        self._formula_rows = self._formula_height(width - 2)
+        points = self.scenario.points
+        batch = max(self.scenario.batch_size, 1)
+        room = 3 if height < 30 else (6 if height < 45 else 10)
+        self._data_rows = min(points if points <= room else min(batch, room), room)
+        data_height = 1 + self._data_rows + self.scenario.has_targets
+        self.query_one("#formula").styles.height = self._formula_rows
+        self.query_one("#data").styles.height = data_height
+        body = max(height - 2 - self._formula_rows - data_height, 4)
+        plot = self.plot_shown
+        side_open = (self.narration_shown or plot) and not self.plot_zoomed
+        side = self.query_one("#side")
+        network = self.query_one(NetworkCanvas)
+        network.display = not (plot and self.plot_zoomed)
+        side.display = side_open or (plot and self.plot_zoomed)
+        self.query_one(NarrationPanel).display = self.narration_shown and not plot
+        if plot and self.plot_zoomed:
+            side.styles.width, side.styles.height = "1fr", "1fr"
+            net_width, net_height = width, body
+        elif wide:
+            side_width = max(36, width * SIDE_SHARE // 100) if side_open else 0
+            side.styles.width, side.styles.height = side_width, "1fr"
+            net_width, net_height = width - side_width, body
+            network.styles.width, network.styles.height = net_width, "1fr"
+        else:
+            below = 0
+            if side_open:
+                below = max(MIN_PLOT, body // 2) if plot else max(MIN_NARRATION, body // 4)
+                below = min(below, body - 4)
+            side.styles.width, side.styles.height = "1fr", below
+            net_width, net_height = width, body - below
+            network.styles.width, network.styles.height = "1fr", net_height
+        self._fit_network(net_width, net_height)
 
-    def _sizes_for(self, width: int, height: int):
-        return choose_sizes(
-            self._layers, self._biases, width - 2 - self._plot_columns(width), roomy=height >= 30
-        )
+    def _fit_network(self, width: int, height: int) -> None:
+        needs = self._needs()
+        key = (width, height, needs)
+        if key != self._fitted:
+            self._fitted = key
+            canvas = self.query_one(NetworkCanvas)
+            canvas.set_layout(fit_network(self.shape, needs, max(width - 1, 10), max(height, 3)))
 
-    async def _rebuild_network(self, sizes) -> None:
-        """Swap the network view for one laid out for the new size (one at a time)."""
-        slot = self.query_one("#network-slot")
-        await slot.remove_children()
-        await slot.mount(NetworkView(self._layers, self._biases, sizes, id="network"))
-        self.show()
+    def _needs(self) -> diagram.Needs:
+        """Cells the numbers of the current iteration need: the diagram keeps its size
+        while stepping through an iteration, and depends only on the step shown (not on
+        the steps seen before), so stepping back shows exactly what was shown."""
+        number, _ = self.trace.iteration_of(self.index)
+        key = (self.trace, len(self.trace.departures), self.decimals, number)
+        if key not in self._needs_seen:
+            record = self.trace.iteration(number)
+            first = record.first_index
+            last = first + len(record.steps) - 1
+            views = [
+                build_view(self.trace, first, self.decimals),
+                build_view(self.trace, last, self.decimals),
+            ]
+            self._needs_seen = {key: diagram.needs_of(self.shape, views)}
+        return self._needs_seen[key]
+
+    def _formula_height(self, width: int) -> int:
+        """Rows for the longest formula of this iteration, and the factors' legend."""
+        number, _ = self.trace.iteration_of(self.index)
+        width = max(width, 20)
+        key = (id(self.trace), len(self.trace.departures), self.decimals, number, width)
+        if key not in self._formula_need:
+            record = self.trace.iteration(number)
+            rows = max(wrapped_rows(f"{step.number}. {step.text}", width) for step in record.steps)
+            slopes = any(
+                step.kind in ("weight_slope", "bias_slope") and len(step.numbers["factors"]) == 1
+                for step in record.steps
+            )
+            self._formula_need = {key: rows + slopes}
+        return self._formula_need[key]
 
     @property
     def decimals(self) -> int:
         if self.chosen_decimals is not None:
             return self.chosen_decimals
-        return 3 if self._sizes.show_labels and self._sizes.content_lines < 3 else 4
+        return 4
 
     # -- rendering --------------------------------------------------------------
 
+    def _view_key(self, index: int) -> tuple:
+        return (index, id(self.trace), len(self.trace.departures), self.decimals)
+
+    def _prepare_next(self) -> None:
+        """After a frame: build the next step's view, so the next key only draws it."""
+        index = self.index + 1
+        if index < len(self.trace) and self._ahead[0] != self._view_key(index):
+            self._ahead = (self._view_key(index), build_view(self.trace, index, self.decimals))
+
     def show(self, animate: bool = False) -> None:
-        view = self.step_view(self.decimals)
+        key, ready = self._ahead
+        shown = self.numbers_shown()  # reveal mode: the step's numbers uncovered so far
+        if shown is None and key == self._view_key(self.index):
+            view = ready
+        else:
+            view = covered_view(self.trace, self.index, self.decimals, shown)
         self.view = view
-        departed = ""
-        if self.trace.departures:
-            departed = "what-if: " + "; ".join(self.trace.departures) + " (u: file values)"
-        self.query_one(LessonHeader).show(
-            view, departed=departed, playing=self.playing, status=self.reveal_status()
-        )
-        details = None
-        if self.details is not None:
-            details = (self.details, element_details(self.trace, self.index, self.details))
-        self.query_one(ExplanationPanel).show(view, details, self.gradient_check_lines())
-        self.query_one(DataPanel).show(view, self.scenario.inputs, self.scenario.has_targets)
-        networks = self.query(NetworkView)
-        if networks:
-            network = networks.first()
-            network.selected = self.details
-            network.show(view)
-            edges = network.edges
-            if edges is None:
-                pass
-            elif animate and self.app.animation_level != "none" and view.active_edges:
-                edges.pulse = 0.0
-                edges.animate("pulse", 1.0, duration=PULSE_SECONDS, easing="out_cubic")
+        if self._fitted is not None:
+            size = self.app.size
+            if self._formula_height(size.width - 2) != self._formula_rows:
+                self._fit(size.width, size.height)  # this iteration's formulas differ
             else:
-                edges.pulse = 1.0
+                self._fit_network(*self._fitted[:2])
+        badges = []
+        if self.playing:
+            badges.append(("▶ playing", "$text-accent"))
+        if self.trace.departures:
+            badges.append(("✎ what-if", "bold $text-warning"))
+        if view.warning:
+            badges.append(("⚠ diverging", "bold $text-error"))
+        status = self.reveal_status()
+        if status:  # reveal mode, the prediction score
+            badges.append((status, "bold $text-accent"))
+        self.query_one(LessonHeader).show(view, badges=badges)
+        animate = animate and self.app.animation_level != "none"
+        formula = self.query_one(FormulaLine)
+        # animated: the result (and a slope's factors) join the formula as they arrive
+        formula.show(view, frozenset({"result"}) if animate else frozenset())
+        data = self.query_one(DataPanel)
+        outputs = self.scenario.layers[-1].nodes
+        data.show(view, self.scenario.inputs, outputs, self.scenario.has_targets, self._data_rows)
+        canvas = self.query_one(NetworkCanvas)
+        canvas.selected = self.details
+        canvas.show(view, animate=animate, on_arrival=lambda: formula.show(view))
+        self.query_one(NarrationPanel).show(self.narration_lines(view, data.condensed))
         self._show_plots(view)
-        # Only when what the keys can do has changed: a footer redraw every step flickers.
-        enabled = (self.index == 0, self.index == len(self.trace) - 1, self.details is None)
-        if enabled != self._enabled:
-            self._enabled = enabled
-            self.refresh_bindings()
+        self.call_after_refresh(self._prepare_next)
+
+    def narration_lines(self, view: StepView, condensed: bool) -> list[Content]:
+        lines: list[Content] = []
+        if self.trace.departures:
+            departed = "; ".join(self.trace.departures)
+            lines.append(Content.styled(f"✎ what-if: {departed} (u: file values)", "$text-warning"))
+        if view.warning:
+            lines.append(Content.styled(f"⚠ {view.warning}", "bold $text-error"))
+        lines.extend(self.gradient_check_lines())
+        if view.slide:  # what the slide printed here, beside the computed number
+            lines.append(Content.styled(view.slide, "bold $text-warning"))
+        if view.note:  # the scenario's narration, newest first: it is about this step
+            lines.append(Content(view.note))
+        lines.append(Content.styled(view.words, "italic"))
+        if condensed:
+            lines.append(Content.styled(self.point_vectors(view), "$text-muted"))
+        if self.details is not None:
+            formulas = element_details(self.trace, self.index, self.details)
+            lines.append(
+                Content.styled(f"{self.details}: its formulas so far", "bold $text-accent")
+            )
+            lines.extend(Content(f"   {line}") for line in formulas or ["(nothing computed yet)"])
+        return lines
+
+    def point_vectors(self, view: StepView) -> str:
+        row = next((r for r in view.rows if r.current), None)
+        if row is None:
+            return ""
+        text = f"point {row.point}: inputs ({', '.join(row.inputs)})"
+        if row.prediction:
+            text += f", prediction ({row.prediction})"
+        if row.target:
+            text += f", target ({row.target})"
+        if row.error:
+            text += f", error ({row.error})"
+        return text
 
     def go(self, index: int) -> None:
         index = max(0, min(index, len(self.trace) - 1))
-        moved = index != self.index
+        forward_one = index == self.index + 1
         self.index = index
-        self.show(animate=moved)
+        self.show(animate=forward_one)
 
     # -- actions ----------------------------------------------------------------
 
     def check_action(self, action: str, parameters) -> bool | None:
-        last = len(self.trace) - 1
-        if action == "next" and self.reveal and self.view is not None and "?" in self.view.formula:
-            return True  # numbers still to uncover, even on the last step
-        if action in ("next", "next_phase", "next_iteration", "end"):
-            return True if self.index < last else None
-        if action in ("previous", "previous_phase", "previous_iteration", "start", "restart"):
-            return True if self.index > 0 else None
+        # Stepping keys stay enabled at the ends (go() clamps): greying them out would
+        # rebuild the footer on the first and last steps, 30-50 ms each.
         if action == "clear_details":
             return self.details is not None
         if action in PLOT_ACTIONS:
@@ -292,10 +399,23 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         self.app.push_screen(GoToScreen(len(self.trace), self.scenario.bookmarks), jump)
 
     def action_toggle_help(self) -> None:
-        if self.query("HelpPanel"):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()
+        from tui_backprop.app.screens.keys_help import KeysHelpScreen
+
+        # The key list covers the narration only: the formula line and network stay in view.
+        # Over the narration, below the network: the formula and the network stay in view.
+        network = self.query_one(NetworkCanvas).region
+        self.app.push_screen(KeysHelpScreen(keep_rows=network.y + network.height))
+
+    def action_toggle_narration(self) -> None:
+        self.narration_shown = not self.narration_shown
+        self._fit(self.app.size.width, self.app.size.height)
+        self.show()
+
+    def action_narration_down(self) -> None:
+        self.query_one(NarrationPanel).scroll_page_down(animate=False)
+
+    def action_narration_up(self) -> None:
+        self.query_one(NarrationPanel).scroll_page_up(animate=False)
 
     def action_clear_details(self) -> None:
         self.details = None
@@ -306,13 +426,6 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         self.show()
 
     # -- plots: loss history, loss against a weight, landscape ----------------------
-
-    def _plot_columns(self, width: int) -> int:
-        """Columns the plot panel takes beside the network (wide screens only)."""
-        panels = self.query(PlotPanel)
-        if width < WIDE or not panels or panels.first().mode is None:
-            return 0
-        return width * WIDE_SHARE // 100
 
     def _plot_action_ok(self, action: str) -> bool | None:
         panels = self.query(PlotPanel)
@@ -331,12 +444,18 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
             return
         panel = panels.first()
         panel.follow_click(self.details)
-        self.set_class(panel.mode is not None, "-plots")
         panel.show(self.trace, self.index, view, self.decimals)
 
     def action_cycle_plot(self) -> None:
         self.query_one(PlotPanel).cycle()
-        self._fit(self.app.size.width, self.app.size.height)  # beside it, the network narrows
+        self._fit(self.app.size.width, self.app.size.height)  # the plot takes the side's place
+        self.show()
+
+    def action_zoom_plot(self) -> None:
+        if not self.plot_shown:
+            self.query_one(PlotPanel).cycle()
+        self.plot_zoomed = not self.plot_zoomed
+        self._fit(self.app.size.width, self.app.size.height)
         self.show()
 
     def action_next_plot_weight(self) -> None:

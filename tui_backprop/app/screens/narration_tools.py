@@ -9,8 +9,7 @@ from __future__ import annotations
 from tui_backprop.app.screens.ask_value import AskValueScreen
 from tui_backprop.app.screens.lecture_tools import parse_number
 from tui_backprop.predict import Score, can_predict, judge, question
-from tui_backprop.reveal import covered_view, stages
-from tui_backprop.view import StepView
+from tui_backprop.reveal import stages
 
 REVEAL_HELP = "Reveal mode: each step's numbers covered, one uncovered per Next"
 PREDICT_HELP = "Predict the number this step computes (the next step's if it is shown)"
@@ -25,10 +24,6 @@ class NarrationTools:
     _uncover_on_arrival = False  # stepping back: the earlier step arrives uncovered
     _asking = False  # a prediction is being typed: the step stays covered
     score: Score | None = None
-
-    def step_view(self, decimals: int) -> StepView:
-        """build_view, with the step's numbers covered as far as reveal mode says."""
-        return covered_view(self.trace, self.index, decimals, self.numbers_shown())
 
     def numbers_shown(self) -> int | None:
         """How many of this step's numbers are uncovered (None: all of them)."""

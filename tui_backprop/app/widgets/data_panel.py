@@ -1,53 +1,111 @@
-"""The data as the slides' table: prediction, target, error, squared error.
+"""The data as the slides' table, for the points of the current step or batch.
 
-Plain Content lines with right-aligned columns: a Rich Table re-laid out on every
-step cost up to 60 ms on the big network; these lines cost well under one.
+Plain lines with right-aligned columns and a fixed number of rows (the lesson screen
+decides how many): never wrapped; with many inputs or outputs the columns are condensed
+and the current point's full vectors go to the narration.
 """
 
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
-from tui_backprop.view import StepView
-
-MAX_INPUT_COLUMNS = 4  # more inputs than this share one column
+from tui_backprop.app.widgets.text_rows import TextRows
+from tui_backprop.view import DataRow, StepView
 
 
-class DataPanel(Static):
-    _shape: tuple = ()
+def visible_rows(view: StepView, count: int) -> list[DataRow]:
+    """`count` rows: all when they fit, else the batch's, a window around the current."""
+    rows = list(view.rows)
+    if len(rows) > count:
+        batch = [row for row in rows if row.in_batch] or rows
+        rows = batch if len(batch) <= count else batch
+    if len(rows) > count:
+        current = next((i for i, row in enumerate(rows) if row.current), 0)
+        start = max(0, min(current - count // 2, len(rows) - count))
+        rows = rows[start : start + count]
+    return rows
 
-    def show(self, view: StepView, inputs: tuple[str, ...], has_targets: bool) -> None:
-        merged = len(inputs) > MAX_INPUT_COLUMNS
-        header = ["", "point", *(["inputs"] if merged else inputs), "prediction"]
+
+def table_lines(
+    view: StepView,
+    inputs: tuple[str, ...],
+    outputs: tuple[str, ...],
+    has_targets: bool,
+    count: int,
+    width: int,
+) -> tuple[list[tuple[str, str]], bool]:
+    """(text, style) lines, and whether columns had to be condensed to fit `width`."""
+    rows = visible_rows(view, count)
+    focus = view.step.node if view.step.node in outputs else outputs[0]
+    for condensed in (0, 1, 2, 3):
+        short = condensed == 3
+        header = ["", "pt" if short else "point"]
+        if condensed:
+            header.append("inputs")
+        else:
+            header += list(inputs)
+        many = condensed >= 2 and len(outputs) > 1
+        names = f" ({focus})" if many else ""
+        words = (
+            ("pred", "target", "error", "sq. err")
+            if short
+            else ("prediction", "target", "error", "squared error")
+        )
+        header.append(words[0] + names)
         if has_targets:
-            header += ["target", "error", "squared error"]
-        rows = []
-        for row in view.rows:
+            header += [words[1] + names, words[2] + names, words[3]]
+        body = []
+        for row in rows:
             mark = "▶" if row.current else ("•" if row.in_batch else " ")
-            shown = row.inputs
-            if merged:
-                shown = (", ".join(row.inputs[: MAX_INPUT_COLUMNS - 1]) + ", …",)
-            cells = [mark, str(row.point), *shown, row.prediction or "·"]
+            cells = [mark, str(row.point)]
+            if condensed:
+                shown = row.inputs[:2] + (("…",) if len(row.inputs) > 2 else ())
+                cells.append(", ".join(shown))
+            else:
+                cells += list(row.inputs)
+            picks = [row.prediction] + ([row.target, row.error] if has_targets else [])
+            if many:
+                j = outputs.index(focus)
+                picks = [p.split(", ")[j] if p else "" for p in picks]
+            cells.append(picks[0] or "·")
             if has_targets:
-                cells += [row.target, row.error or "·", row.squared_error or "·"]
-            rows.append((cells, "bold" if row.in_batch else "dim"))
+                cells += [picks[1], picks[2] or "·", row.squared_error or "·"]
+            body.append((cells, "bold" if row.in_batch else "dim"))
         widths = [
-            max(len(cells[i]) for cells in [header] + [c for c, _ in rows])
+            max(len(cells[i]) for cells in [header] + [c for c, _ in body])
             for i in range(len(header))
         ]
 
-        def line(cells: list[str]) -> str:
-            return "  ".join(cell.rjust(width) for cell, width in zip(cells, widths, strict=True))
+        def line(cells: list[str], widths=widths) -> str:
+            return "  ".join(cell.rjust(w) for cell, w in zip(cells, widths, strict=True))
 
-        lines = [Content.styled(line(header), "bold")]
-        lines += [Content.styled(line(cells), style) for cells, style in rows]
-        if view.hidden_rows:
-            lines.append(Content.styled(f"   … and {view.hidden_rows} more points", "dim"))
-        if has_targets:
-            total = view.total_error if view.total_error is not None else "·"
-            loss = view.loss if view.loss is not None else "·"
-            lines.append(Content.styled(f"total squared error {total}   loss {loss}", "bold"))
-        shape = (len(lines), has_targets)
-        self.update(Content("\n").join(lines), layout=shape != self._shape)  # same height
-        self._shape = shape
+        lines = [(line(header), "bold")] + [(line(c), s) for c, s in body]
+        if max(len(text) for text, _ in lines) <= width:
+            break
+    more = len(view.rows) + view.hidden_rows - len(rows)
+    if has_targets:
+        total = view.total_error if view.total_error is not None else "·"
+        loss = view.loss if view.loss is not None else "·"
+        tail = f"   ({more} more points)" if more else ""
+        lines.append((f"total squared error {total}   loss {loss}{tail}", "bold"))
+    return lines, bool(condensed)
+
+
+class DataPanel(TextRows):
+    """Header, a fixed number of point rows, and the loss line."""
+
+    DEFAULT_CSS = """
+    DataPanel {
+        padding: 0 1;
+        color: $foreground;
+        background: $background;
+    }
+    """
+
+    condensed = False
+
+    def show(self, view: StepView, inputs, outputs, has_targets: bool, count: int) -> None:
+        lines, self.condensed = table_lines(
+            view, inputs, outputs, has_targets, count, max(self.size.width - 2, 40)
+        )
+        self.set_lines([Content.styled(text, style) for text, style in lines])

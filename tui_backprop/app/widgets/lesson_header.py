@@ -1,30 +1,44 @@
-"""The top line: title, where we are in the run, and any warning."""
+"""The top line: title, step n/N, phase, iteration; badges for play, what-if, warning."""
 
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
+from tui_backprop.app.widgets.text_rows import TextRows
 from tui_backprop.view import StepView
 
+COMPACT_BELOW = 100  # columns: below this, the header uses its short form
 
-class LessonHeader(Static):
-    _lines = 0
 
-    def show(
-        self, view: StepView, departed: str = "", playing: bool = False, status: str = ""
-    ) -> None:
-        parts = [Content.styled(view.title, "bold"), Content(" · "), Content(view.header())]
-        if status:  # reveal mode, the prediction score
-            parts.append(Content.styled(f" · {status}", "bold $text-accent"))
-        if playing:
-            parts.append(Content.styled("  ▶ playing", "$text-accent"))
-        # departures and warnings get a line of their own: never cut off at the edge
-        if departed:
-            parts.append(Content.styled(f"\n✎ {departed}", "$text-warning"))
-        if view.warning:
-            parts.append(Content.styled(f"\n⚠ {view.warning}", "bold $text-error"))
-        content = Content.assemble(*parts)
-        lines = 1 + bool(departed) + bool(view.warning)
-        self.update(content, layout=lines != self._lines)  # relayout only for a new height
-        self._lines = lines
+def header_parts(view: StepView, width: int) -> list[str]:
+    """Where we are, shortest form first dropped: at 80 columns title, n/N, phase, it."""
+    if width < COMPACT_BELOW:
+        where = (
+            "final"
+            if view.final
+            else (f"it {view.iteration}/{view.updates}" if view.updates else "")
+        )
+        return [f"{view.index + 1}/{view.total}", view.phase, where]
+    return [view.header()]
+
+
+class LessonHeader(TextRows):
+    """Always one line: the title gives way first, never the step or the phase."""
+
+    DEFAULT_CSS = """
+    LessonHeader {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    def show(self, view: StepView, *, badges: list[tuple[str, str]] = ()) -> None:
+        width = max(self.size.width - 2, 20)
+        where = " · ".join(p for p in header_parts(view, width) if p)
+        badge = Content.assemble(*(Content.styled(" " + text, style) for text, style in badges))
+        room = width - len(where) - badge.cell_length - 3
+        title = view.title if len(view.title) <= room else view.title[: max(room - 1, 0)] + "…"
+        parts = [Content.styled(title, "bold"), Content(" · ")] if room > 3 else []
+        self.set_lines([Content.assemble(*parts, Content(where), badge)])
