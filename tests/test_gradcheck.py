@@ -18,7 +18,8 @@ def test_gradient_check_agrees_on_every_bundled_scenario(name: str):
         return
     for iteration in sorted({1, trace.updates}):
         checks = check_iteration(trace, iteration)
-        assert len(checks) == len(trace.scenario.edge_names())
+        expected = [str(p) for p in trace.scenario.trainable_params()]
+        assert sorted(checks) == sorted(expected)  # every weight and every trained bias
         failing = [c for c in checks.values() if not c.ok]
         assert not failing, failing[:3]
 
@@ -38,6 +39,18 @@ def test_a_wrong_slope_is_caught():
     assert not checks["a2->b2"].ok
     assert checks["a2->b2"].finite_difference == pytest.approx(12, rel=1e-6)
     assert all(c.ok for name, c in checks.items() if name != "a2->b2")
+
+
+def test_a_wrong_bias_slope_is_caught():
+    trace = Trace(resolve("sgd"))
+    record = trace.iteration(1)
+    assert "bias:y" in check_iteration(trace, 1)
+    true_slope = float(record.backward.bias_slopes[-1][0])
+    record.backward.bias_slopes[-1][0] = true_slope + 1.0
+    checks = check_iteration(trace, 1)
+    assert not checks["bias:y"].ok
+    assert checks["bias:y"].finite_difference == pytest.approx(true_slope, rel=1e-6, abs=1e-8)
+    assert all(c.ok for name, c in checks.items() if name != "bias:y")
 
 
 def test_relative_difference():

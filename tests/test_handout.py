@@ -20,6 +20,7 @@ import pytest
 from slide_networks import BACKPROP_RELU
 
 from tui_backprop import handout
+from tui_backprop.functions import LOSSES
 from tui_backprop.handout import cell, md, write_handout
 from tui_backprop.scenario import parse_scenario
 from tui_backprop.trace import Trace
@@ -177,7 +178,7 @@ def test_loss_table_after_each_loss_phase():
     assert f"| total |  |  |  |  | {handout.fmt(loss['total'])} |" in text
     mean = handout.fmt(loss["total"] / len(loss["points"]))
     assert f"| mean |  |  |  |  | {mean} |" in text
-    assert f"Batch loss (half_sse, {handout.LOSS_MEANINGS['half_sse']}): " in text
+    assert f"Batch loss (half_sse, {LOSSES['half_sse'].meaning}): " in text
     for step in record.steps:
         if step.kind == "error":
             n = step.numbers

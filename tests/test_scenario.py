@@ -520,10 +520,16 @@ def test_unknown_activation_suggests_the_close_one():
 
 
 def test_unknown_activation_lists_the_choices():
+    e = error_of(ISSUE_EXAMPLE.replace('activation = "relu"', 'activation = "swish"'))
+    assert e.where == "network.layers[0].activation"
+    for name in ("identity", "relu", "sigmoid", "tanh", "softmax"):
+        assert name in e.message + e.hint
+
+
+def test_softmax_is_for_the_output_layer_only():
     e = error_of(ISSUE_EXAMPLE.replace('activation = "relu"', 'activation = "softmax"'))
     assert e.where == "network.layers[0].activation"
-    for name in ("identity", "relu", "sigmoid", "tanh"):
-        assert name in e.message + e.hint
+    assert "output layer" in e.message
 
 
 def test_unknown_loss():

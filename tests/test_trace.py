@@ -565,14 +565,14 @@ def test_long_run_step_is_the_same_when_reached_again(long_trace):
 def test_sequential_iteration_does_a_bounded_number_of_updates(monkeypatch):
     trace = Trace(single_weight(600))
     calls = 0
-    update = trace.network.update
+    update = trace.training.step
 
     def counting(*args, **kwargs):
         nonlocal calls
         calls += 1
         return update(*args, **kwargs)
 
-    monkeypatch.setattr(trace.network, "update", counting)
+    monkeypatch.setattr(trace.training, "step", counting)
     for _ in trace:
         pass
     assert calls <= 2 * trace.updates

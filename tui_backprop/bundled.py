@@ -28,6 +28,11 @@ ORDER = (
     "two-inputs",
     "backprop-relu",
     "sgd",
+    "momentum",
+    "adam",
+    "classification",
+    "vanishing-gradients",
+    "vanishing-gradients-relu",
     "big-network",
 )
 

@@ -20,6 +20,7 @@ from tui_backprop.layout import (
     braille_grid,
     rasterize,
 )
+from tui_backprop.param import Param
 from tui_backprop.view import NodeView, StepView, WeightView
 
 # what each content line of a node shows, and the prefix it is written with
@@ -71,7 +72,7 @@ def node_line(node: NodeView, kind: str) -> str | None:
 
 def label_text(weight: WeightView) -> tuple[tuple[str, str], ...]:
     """A weight's label as (text, role) pieces: value; value ∂slope; or old→new."""
-    prefix = (("b ", "muted"),) if weight.name.startswith("bias:") else ()
+    prefix = (("b ", "muted"),) if Param.parse(weight.name).is_bias else ()
     value = (weight.value, sign_role(weight.value))
     if weight.new is not None:
         return (*prefix, (weight.value, "muted"), ("→", "muted"), (weight.new, "number"))
@@ -82,7 +83,7 @@ def label_text(weight: WeightView) -> tuple[tuple[str, str], ...]:
 
 def label_width(weight: WeightView) -> int:
     """Cells the label needs at its widest (value ∂slope, or old→new), and one more."""
-    prefix = 2 if weight.name.startswith("bias:") else 0
+    prefix = 2 if Param.parse(weight.name).is_bias else 0
     widest = max(
         len(weight.value) + 2 + len(weight.slope or ""),
         len(weight.value) + 1 + len(weight.new or ""),
@@ -94,17 +95,20 @@ def sign_role(text: str) -> str:
     return "negative" if text.startswith("-") else "number"
 
 
-def needs_of(shape: Shape, views: list[StepView]) -> Needs:
-    """The widest line of each column over these views (all of an iteration's numbers)."""
+def needs_of(
+    shape: Shape, views: list[StepView], numbers: dict[str, dict[str, list[str]]] | None = None
+) -> Needs:
+    """The widest line of each column over these views and, for the nodes, over
+    `numbers` (view.node_numbers: every batch point's, not only the shown point's)."""
     node = [0] * len(shape.layers)
     label = [0] * len(shape.layers)
+    for k, names in enumerate(shape.layers):
+        for name in names:
+            for kind in shape.lines[k]:
+                texts = [UNKNOWN, *(numbers or {}).get(name, {}).get(kind, ())]
+                texts += [node_line(view.nodes[name], kind) or UNKNOWN for view in views]
+                node[k] = max(node[k], len(LINE_PREFIX[kind]) + max(map(len, texts)))
     for view in views:
-        for k, names in enumerate(shape.layers):
-            for name in names:
-                shown = view.nodes[name]
-                for kind in shape.lines[k]:
-                    number = node_line(shown, kind) or UNKNOWN
-                    node[k] = max(node[k], len(LINE_PREFIX[kind]) + len(number))
         for name, weight in view.weights.items():
             k = 1 + next(i for i, names in enumerate(shape.layers[1:]) if _target(name) in names)
             label[k] = max(label[k], label_width(weight))
@@ -112,7 +116,7 @@ def needs_of(shape: Shape, views: list[StepView]) -> Needs:
 
 
 def _target(weight: str) -> str:
-    return weight[5:] if weight.startswith("bias:") else weight.split("->")[1]
+    return Param.parse(weight).target
 
 
 # -- drawing ------------------------------------------------------------------------
@@ -298,7 +302,8 @@ def travelling_tags(layout: NetworkLayout, view: StepView, progress: float) -> t
         segment = layout.edges.get(name)
         if segment is None:
             continue
-        source, target = name.split("->")
+        param = Param.parse(name)
+        source, target = param.source, param.target
         text = view.nodes[target].slope if backward else view.nodes[source].value
         if not text:
             continue

@@ -1,32 +1,21 @@
-"""The maths, and nothing else: forward values, loss, slopes, updates (NumPy).
+"""The maths, and nothing else: forward values, loss, slopes (NumPy).
 
 Shapes: values per layer are (points, nodes); weights are (nodes, nodes of the layer
-before), one row per receiving node, as scenario files write them.
+before), one row per receiving node, as scenario files write them. The training loop
+that strings these together is in training.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from tui_backprop.scenario import Scenario
+from tui_backprop.functions import ACTIVATIONS, LOSSES, PAIRED, Activation, Loss
+from tui_backprop.scenario import Position, Scenario
 
 Array = np.ndarray
-
-
-def _sigmoid(z: Array) -> Array:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # the same function, without exp overflow
-
-
-ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]] = {
-    # name: (activation(z), slope of the activation at z)
-    "identity": (lambda z: z + 0.0, lambda z: np.ones_like(z)),
-    "relu": (lambda z: np.maximum(z, 0.0) + 0.0, lambda z: (z > 0).astype(float)),
-    "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z))),
-    "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
-}
 
 
 @dataclass(frozen=True)
@@ -42,10 +31,20 @@ class Params:
             tuple(None if b is None else b.copy() for b in self.biases),
         )
 
-    def value(self, position: tuple[int, int, int | None]) -> float:
+    def value(self, position: Position) -> float:
         """The weight at (layer, row, col), or with col None the bias at (layer, row)."""
         layer, row, col = position
         return float(self.biases[layer][row] if col is None else self.weights[layer][row, col])
+
+    def with_value(self, position: Position, value: float) -> Params:
+        """A copy with one weight or bias set."""
+        changed = self.copy()
+        layer, row, col = position
+        if col is None:
+            changed.biases[layer][row] = value
+        else:
+            changed.weights[layer][row, col] = value
+        return changed
 
 
 @dataclass(frozen=True)
@@ -58,21 +57,36 @@ class Forward:
 
 @dataclass(frozen=True)
 class Backward:
-    """Slopes of the batch loss, all from the same (pre-update) weights."""
+    """Slopes of the batch loss, all from the same (pre-update) weights.
 
-    node_slopes: list[Array]  # per layer: slope of loss w.r.t. each node's value, per point
-    activation_slopes: list[Array]  # per layer: slope of the activation at each node, per point
-    weight_slopes: list[Array]  # per layer: like the weights
-    bias_slopes: list[Array | None]  # per layer with a bias: one per node
+    For an elementwise activation, node_slopes are slopes w.r.t. the nodes' values and
+    activation_slopes the activation's slope at each node. For a softmax layer, or an
+    output whose activation pairs with the loss (softmax with cross-entropy, sigmoid
+    with binary cross-entropy), node_slopes are the slopes at the nodes' sums and
+    activation_slopes are 1, so that loss_slope × node_value × activation_slope still
+    gives a weight's slope; value_slopes then keeps the slopes at the values (softmax
+    only) and `paired` the lesson's words for the combined term.
+    """
+
+    node_slopes: list[Array]
+    activation_slopes: list[Array]
+    weight_slopes: list[Array]
+    bias_slopes: list[Array | None]
+    value_slopes: list[Array | None]
+    paired: str | None = None
 
 
 class Network:
     """A network's fixed structure (activations, loss); the weights come in as Params."""
 
     def __init__(self, activations: Sequence[str], loss: str, train_bias: Sequence[bool]):
-        self.activations = list(activations)
-        self.loss_name = loss
+        self.activations: list[Activation] = [ACTIVATIONS[name] for name in activations]
+        self.loss_function: Loss = LOSSES[loss]
         self.train_bias = list(train_bias)
+
+    @property
+    def loss_name(self) -> str:
+        return self.loss_function.name
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> tuple[Network, Params]:
@@ -90,89 +104,90 @@ class Network:
         )
         return network, params
 
+    @property
+    def paired(self) -> bool:
+        """True if the output activation's slopes fold into the loss's (p − t)."""
+        return self.loss_function.partner == self.activations[-1].name
+
     # -- forward --------------------------------------------------------------
 
     def forward(self, params: Params, inputs: Array) -> Forward:
         values = [np.asarray(inputs, dtype=float)]
         pre_activations = []
-        for weights, bias, name in zip(
+        for weights, bias, activation in zip(
             params.weights, params.biases, self.activations, strict=True
         ):
             z = values[-1] @ weights.T
             if bias is not None:
                 z = z + bias
             pre_activations.append(z)
-            values.append(ACTIVATIONS[name][0](z))
+            values.append(activation.function(z))
         return Forward(pre_activations, values)
 
     # -- loss -----------------------------------------------------------------
 
+    def point_losses(self, predictions: Array, targets: Array) -> Array:
+        """Per point: the loss of that point alone (squared error summed over outputs)."""
+        return self.loss_function.point_loss(predictions, targets)
+
     def squared_errors(self, predictions: Array, targets: Array) -> Array:
-        """Per point: sum over output nodes of (prediction - target)^2."""
-        return ((predictions - targets) ** 2).sum(axis=-1)
+        return self.point_losses(predictions, targets)
 
-    def reduce(self, squared_errors: Array) -> Array:
-        """Batch loss from per-point squared errors (last axis = points)."""
-        total = squared_errors.sum(axis=-1)
-        if self.loss_name == "mse":
-            return total / squared_errors.shape[-1]
-        if self.loss_name == "half_sse":
-            return 0.5 * total
-        return total
-
-    def loss_slope_scale(self, points: int) -> float:
-        """Slope of the batch loss w.r.t. a prediction = scale * error."""
-        return {"mse": 2.0 / points, "sse": 2.0, "half_sse": 1.0}[self.loss_name]
+    def reduce(self, point_losses: Array) -> Array:
+        """Batch loss from per-point losses (last axis = points)."""
+        return self.loss_function.reduce(point_losses)
 
     def loss(self, params: Params, inputs: Array, targets: Array) -> float:
         predictions = self.forward(params, inputs).values[-1]
-        return float(self.reduce(self.squared_errors(predictions, targets)))
+        return float(self.reduce(self.point_losses(predictions, targets)))
 
     # -- backward -------------------------------------------------------------
 
     def backward(self, params: Params, forward: Forward, targets: Array) -> Backward:
         predictions = forward.values[-1]
         points = predictions.shape[0]
-        node_slope = self.loss_slope_scale(points) * (predictions - targets)
         layers = len(params.weights)
         node_slopes: list[Array] = [np.empty(0)] * layers
         activation_slopes: list[Array] = [np.empty(0)] * layers
         weight_slopes: list[Array] = [np.empty(0)] * layers
         bias_slopes: list[Array | None] = [None] * layers
+        value_slopes: list[Array | None] = [None] * layers
+        paired = None
+        node_slope = self.loss_function.slope(predictions, targets)
         for k in reversed(range(layers)):
-            activation_slope = ACTIVATIONS[self.activations[k]][1](forward.pre_activations[k])
-            feeding_values = forward.values[k]
+            activation = self.activations[k]
+            z = forward.pre_activations[k]
+            if k == layers - 1 and self.paired:
+                # d loss / d sum = scale × (p − t): the activation's slope cancels the log's
+                delta = self.loss_function.scale(points) * (predictions - targets)
+                paired = PAIRED.format(activation=activation.name, loss=self.loss_function.title)
+                node_slopes[k], activation_slopes[k] = delta, np.ones_like(z)
+            elif activation.elementwise:
+                activation_slopes[k] = activation.slope(z)
+                node_slopes[k] = node_slope
+                delta = node_slope * activation_slopes[k]
+            else:  # softmax: the full Jacobian, summed over the layer's nodes
+                delta = activation.chain(z, forward.values[k + 1], node_slope)
+                value_slopes[k] = node_slope
+                node_slopes[k], activation_slopes[k] = delta, np.ones_like(z)
             # slope of a weight = slope of loss w.r.t. the node fed into
             #                     x value of the node feeding the weight
             #                     x slope of the activation at the node fed into,
-            # summed over the batch's points:
-            delta = node_slope * activation_slope
-            weight_slopes[k] = delta.T @ feeding_values
+            # summed over the batch's points (delta is the first and last together):
+            weight_slopes[k] = delta.T @ forward.values[k]
             if params.biases[k] is not None:  # a bias: a weight fed by a constant 1
                 bias_slopes[k] = delta.sum(axis=0)
-            node_slopes[k] = node_slope
-            activation_slopes[k] = activation_slope
             # a node's slope is the sum over the weights leaving it
             node_slope = delta @ params.weights[k]
-        return Backward(node_slopes, activation_slopes, weight_slopes, bias_slopes)
-
-    def update(self, params: Params, backward: Backward, learning_rate: float) -> Params:
-        """new = old - learning_rate * slope, for every weight and trained bias."""
-        weights = tuple(
-            w - learning_rate * s
-            for w, s in zip(params.weights, backward.weight_slopes, strict=True)
+        return Backward(
+            node_slopes, activation_slopes, weight_slopes, bias_slopes, value_slopes, paired
         )
-        biases = tuple(
-            None if b is None else (b - learning_rate * s if train else b)
-            for b, s, train in zip(
-                params.biases, backward.bias_slopes, self.train_bias, strict=True
-            )
-        )
-        return Params(weights, biases)
 
-    def train_step(self, params: Params, inputs: Array, targets: Array, lr: float) -> Params:
-        forward = self.forward(params, inputs)
-        return self.update(params, self.backward(params, forward, targets), lr)
+    def slope(self, backward: Backward, position: Position) -> float:
+        layer, row, col = position
+        if col is None:
+            return float(backward.bias_slopes[layer][row])
+        return float(backward.weight_slopes[layer][row, col])
 
     # -- the loss as a function of chosen weights (plots, gradient check) ---------
 
@@ -181,15 +196,14 @@ class Network:
         params: Params,
         inputs: Array,
         targets: Array,
-        positions: Sequence[tuple[int, int, int | None]],
+        positions: Sequence[Position],
         values: Array,
     ) -> Array:
         """Batch loss with the weights at `positions` (layer, row, col) set to `values`.
 
         values has shape (..., len(positions)); the result has shape (...): one
         vectorised forward pass for a whole grid of weight settings. col = None
-        chooses the bias of node `row` (a weight whose feeding value is always 1),
-        as Trace.position names it.
+        chooses the bias of node `row` (a weight whose feeding value is always 1).
         """
         values = np.asarray(values, dtype=float)
         grid_shape = values.shape[:-1]
@@ -200,7 +214,7 @@ class Network:
         # layers before the first chosen weight are the same for every setting: one
         # pass; from there on, one row of values per setting (axis 0)
         activations = np.asarray(inputs, float)
-        for k, (weights, bias, name) in enumerate(
+        for k, (weights, bias, activation) in enumerate(
             zip(params.weights, params.biases, self.activations, strict=True)
         ):
             z = activations @ weights.T
@@ -221,10 +235,10 @@ class Network:
                     change = flat[:, column] - old
                     feeding = 1.0 if col is None else activations[:, :, col]
                     z[:, :, row] += change[:, None] * feeding
-            activations = ACTIVATIONS[name][0](z)
+            activations = activation.function(z)
         if activations.ndim == 2:  # no position at all: the same loss for every setting
             activations = np.broadcast_to(activations, (count, *activations.shape))
-        losses = self.reduce(self.squared_errors(activations, targets[None]))
+        losses = self.reduce(self.point_losses(activations, targets[None]))
         return losses.reshape(grid_shape)
 
 
@@ -242,21 +256,8 @@ def batches(scenario: Scenario, epoch: int) -> list[Array]:
 
 
 def train(scenario: Scenario, iterations: int | None = None) -> Params:
-    """The plain training loop: `iterations` updates (default: the whole run)."""
-    network, params = Network.from_scenario(scenario)
+    """The weights after `iterations` updates (default: the whole run)."""
+    from tui_backprop.training import Training  # training builds on this module
+
     total = scenario.iterations if iterations is None else iterations
-    done = 0
-    epoch = 0
-    while done < total:
-        epoch += 1
-        for batch in batches(scenario, epoch):
-            if done == total:
-                break
-            params = network.train_step(
-                params,
-                scenario.data_inputs[batch],
-                scenario.targets[batch],
-                scenario.learning_rate,
-            )
-            done += 1
-    return params
+    return Training(scenario).state_before(total + 1).params

@@ -36,16 +36,17 @@ def relative_difference(a: float, b: float) -> float:
 
 
 def check_iteration(trace: Trace, iteration: int) -> dict[str, SlopeCheck]:
-    """Every weight slope of an iteration against (L(w + h) - L(w - h)) / 2h."""
+    """Every weight's and trained bias's slope of an iteration against
+    (L(w + h) - L(w - h)) / 2h, keyed by the weight's name."""
     record = trace.iteration(iteration)
     if record.backward is None:
         return {}
     scenario = trace.scenario
-    names = scenario.edge_names()
-    positions = [trace.position(name) for name in names]
+    params = scenario.trainable_params()
+    positions = [scenario.position(p) for p in params]
     base_values = np.array([record.params.value(p) for p in positions])
     steps = STEP * np.maximum(1.0, np.abs(base_values))
-    count = len(names)
+    count = len(params)
     shifts = np.diag(steps)
     values = np.concatenate([base_values + shifts, base_values - shifts])
     inputs = scenario.data_inputs[record.batch]
@@ -54,8 +55,9 @@ def check_iteration(trace: Trace, iteration: int) -> dict[str, SlopeCheck]:
         losses = trace.network.loss_at(record.params, inputs, targets, positions, values)
         estimates = (losses[:count] - losses[count:]) / (2 * steps)
     checks = {}
-    for n, (name, (k, j, i)) in enumerate(zip(names, positions, strict=True)):
-        slope = float(record.backward.weight_slopes[k][j, i])
+    for n, (param, position) in enumerate(zip(params, positions, strict=True)):
+        name = str(param)
+        slope = trace.network.slope(record.backward, position)
         estimate = float(estimates[n])
         checks[name] = SlopeCheck(name, slope, estimate, relative_difference(slope, estimate))
     return checks

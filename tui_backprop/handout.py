@@ -11,6 +11,7 @@ from typing import TextIO
 
 import numpy as np
 
+from tui_backprop.functions import LOSSES
 from tui_backprop.notes import notes_in, slide_text
 from tui_backprop.numbers import fmt
 from tui_backprop.scenario import Layer
@@ -22,12 +23,6 @@ PHASE_TITLES = {
     "loss": "Loss",
     "backward": "Backward pass",
     "update": "Update",
-}
-
-LOSS_MEANINGS = {
-    "mse": "mean over the batch's points of the squared error",
-    "sse": "sum over the batch's points of the squared error",
-    "half_sse": "0.5 × the sum over the batch's points of the squared error",
 }
 
 FULL_RUN_MAX = 3  # runs with more updates show iterations 1 and 2, a loss table, the final pass
@@ -107,7 +102,7 @@ class _Handout:
         inputs = ", ".join(md(n) for n in scenario.inputs)
         lines = [f"- Inputs: {inputs}"]
         if scenario.has_targets:
-            lines.append(f"- Loss: {scenario.loss} ({LOSS_MEANINGS[scenario.loss]})")
+            lines.append(f"- Loss: {scenario.loss} ({LOSSES[scenario.loss].meaning})")
             lines.append(f"- Learning rate: {self.f(scenario.learning_rate)}")
             lines.append(
                 f"- Batch size: {scenario.batch_size} of {scenario.points} points; "
@@ -207,7 +202,26 @@ class _Handout:
         if not losses:
             return
         loss = losses[-1].numbers
-        several = len(self.scenario.layers[-1].nodes) > 1
+        outputs = self.scenario.layers[-1].nodes
+        point_losses = [s for s in steps if s.kind == "point_loss"]
+        if point_losses:  # cross-entropy: a row per point, its probabilities and its loss
+            header = ["point", *(f"p({o})" for o in outputs), "target", "loss"]
+            rows = [
+                [
+                    str(step.point + 1),
+                    *(self.f(p) for p in step.numbers["predictions"]),
+                    ", ".join(self.f(t) for t in step.numbers["targets"]),
+                    self.f(step.numbers["point_loss"]),
+                ]
+                for step in point_losses
+            ]
+            blank = [""] * (len(header) - 2)
+            rows.append(["mean", *blank, self.f(loss["loss"])])
+            self.block(table(header, rows))
+            name = self.scenario.loss
+            self.block(f"Batch loss ({name}, {LOSSES[name].meaning}): {self.f(loss['loss'])}")
+            return
+        several = len(outputs) > 1
         header = [
             "point",
             *(["output"] if several else []),
@@ -235,7 +249,7 @@ class _Handout:
         rows.append(["mean", *blank, self.f(loss["total"] / count)])
         self.block(table(header, rows))
         name = self.scenario.loss
-        self.block(f"Batch loss ({name}, {LOSS_MEANINGS[name]}): {self.f(loss['loss'])}")
+        self.block(f"Batch loss ({name}, {LOSSES[name].meaning}): {self.f(loss['loss'])}")
 
     def write_loss_history(self) -> None:
         trace = self.trace

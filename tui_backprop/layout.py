@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tui_backprop.param import Param
+
 BRAILLE_BASE = 0x2800
 # dot (column, row) inside a braille cell -> bit
 BRAILLE_BITS = {
@@ -81,7 +83,7 @@ class NetworkLayout:
         segment = self.edges.get(weight)
         if segment is None:
             return None
-        target = self.nodes[weight.split("->")[1]]
+        target = self.nodes[Param.parse(weight).target]
         x = target.x - width - 1
         t = (x + width / 2 - segment.x0) / max(segment.x1 - segment.x0, 1e-9)
         y = segment.y0 + (segment.y1 - segment.y0) * min(max(t, 0.0), 1.0)
@@ -158,21 +160,22 @@ def fit_network(shape: Shape, needs: Needs, width: int, height: int) -> NetworkL
     for k in range(1, columns):
         for name in layers[k]:
             box = nodes[name]
-            ports = [f"{s}->{name}" for s in layers[k - 1]]
+            params = [Param.weight(s, name) for s in layers[k - 1]]
             if shape.biases[k - 1]:
-                ports.append(f"bias:{name}")
+                params.append(Param.bias(name))
             rows = box.height - 2
-            for p, port in enumerate(ports):
+            for p, param in enumerate(params):
+                port = str(param)
                 if show_labels:
-                    row = box.y + 1 + (rows - len(ports)) // 2 + p
+                    row = box.y + 1 + (rows - len(params)) // 2 + p
                     labels[port] = Box(box.x - label[k], row, label[k], 1)
                     end_x = box.x - label[k] - 0.5
                 else:
                     row = box.y + box.height // 2
                     end_x = box.x - 0.5
-                if port.startswith("bias:"):
+                if param.is_bias:
                     continue
-                source = nodes[port.split("->")[0]]
+                source = nodes[param.source]
                 edges[port] = Segment(
                     source.x + source.width,
                     source.y + source.height / 2 - 0.125,

@@ -7,7 +7,8 @@ exactly what was shown before:
 - loss_curve: the batch loss of the current iteration's batch as one weight varies,
   every other weight (and bias) held at the iteration's pre-update values; the
   current point, the tangent whose slope is the weight's backprop slope, and the
-  step to ``weight - learning_rate * slope``.
+  step to the weight after this iteration's update (``weight - learning_rate * slope``
+  with sgd; momentum and adam take their own step).
 - loss_grid: the same batch loss over two weights (a heat map), with the path the
   two weights took from iteration 1 to now.
 
@@ -40,10 +41,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_backprop.scenario import Scenario
+from tui_backprop.scenario import Position, Scenario
 from tui_backprop.trace import Trace
-
-Position = tuple[int, int, int | None]  # (layer, receiving node, feeding node or None)
 
 MAX_PATH = 200  # at most this many points on a weight path
 FULL_RUN = 1000  # runs with at most this many updates use the whole run for windows
@@ -60,24 +59,13 @@ GRID_WORK = 2_000_000  # a landscape costs at most about this many node values
 
 def trainable_names(scenario: Scenario) -> list[str]:
     """Every weight ("FROM->TO") and every trained bias ("bias:NODE"), in layer order."""
-    names = []
-    previous = scenario.inputs
-    for layer in scenario.layers:
-        for node in layer.nodes:
-            names.extend(f"{source}->{node}" for source in previous)
-        if layer.bias is not None and layer.train_bias:
-            names.extend(f"bias:{node}" for node in layer.nodes)
-        previous = layer.nodes
-    return names
+    return [str(p) for p in scenario.trainable_params()]
 
 
-def _slope_at(record, position: Position) -> float | None:
+def _slope_at(trace: Trace, record, position: Position) -> float | None:
     if record.backward is None:
         return None
-    layer, row, col = position
-    if col is None:
-        return float(record.backward.bias_slopes[layer][row])
-    return float(record.backward.weight_slopes[layer][row, col])
+    return trace.network.slope(record.backward, position)
 
 
 # -- the weights' path over the run (sampled, cached per trace) ----------------------
@@ -87,10 +75,10 @@ class _Run:
     """Sampled trainable values at the start of iterations, filled in on demand."""
 
     def __init__(self, trace: Trace) -> None:
-        self.version = tuple(trace.departures)  # a what-if change starts a new run
+        self.training = trace.training  # a what-if change starts a new run
         self.names = trainable_names(trace.scenario)
         self.positions = [trace.position(n) for n in self.names]
-        every = getattr(trace, "_checkpoint_every", 1)  # the trace keeps weights there
+        every = trace.training.checkpoint_every  # the run keeps weights there
         stride = max(1, math.ceil(trace.updates / MAX_PATH))
         if stride > every:  # land on the trace's checkpoints: free to look up
             stride = math.ceil(stride / every) * every
@@ -108,14 +96,15 @@ class _Run:
     def values(self, trace: Trace, numbers: list[int]) -> np.ndarray:
         """(len(numbers), trainables): the values at the start of those iterations."""
         missing = sorted(n for n in numbers if n not in self.samples)
-        params, at = None, 0
+        training = self.training
+        state, at = None, 0
         for number in missing:
-            if params is None or number - at > self.every:
-                params = trace.params_before(number)
+            if state is None or number - at > self.every:
+                state = training.state_before(number)
             else:
-                params = list(trace.walk_params(params, at, number))[-1]
+                state = list(training.walk(state, at, number))[-1]
             at = number
-            self.samples[number] = np.array([params.value(p) for p in self.positions])
+            self.samples[number] = np.array([state.params.value(p) for p in self.positions])
         return np.array([self.samples[n] for n in numbers])
 
 
@@ -124,7 +113,7 @@ _RUNS: weakref.WeakKeyDictionary[Trace, _Run] = weakref.WeakKeyDictionary()
 
 def _run(trace: Trace) -> _Run:
     run = _RUNS.get(trace)
-    if run is None or run.version != tuple(trace.departures):
+    if run is None or run.training is not trace.training:
         run = _RUNS[trace] = _Run(trace)
     return run
 
@@ -164,7 +153,7 @@ class LossCurve:
     loss: float  # the batch loss at w
     slope: float | None  # backprop's slope for the weight (None in the final pass)
     tangent: tuple[tuple[float, float], tuple[float, float]] | None
-    next_w: float | None  # w - learning_rate * slope
+    next_w: float | None  # after the update (w - learning_rate * slope with sgd)
     next_loss: float | None  # this batch's loss at next_w, all else unchanged
     minimum: float | None  # where the curve is lowest, if it has a lowest point
     learning_rate: float
@@ -229,7 +218,7 @@ def loss_curve(trace: Trace, index: int, name: str, points: int = 101) -> LossCu
     position = trace.position(name)
     rate = trace.learning_rate(number)
     w = record.params.value(position)
-    slope = _slope_at(record, position)
+    slope = _slope_at(trace, record, position)
     next_w = None if record.new_params is None else record.new_params.value(position)
     seen = [*_extent(trace, [name], number)[:, 0], w]
     if next_w is not None:

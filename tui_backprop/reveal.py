@@ -40,6 +40,9 @@ def _clause_spans(clause: str, base: int, update: bool) -> list[tuple[int, int]]
     # the label (left of the first "=", or of ": " in a weight update) stays
     mark = ": " if update else " = "
     label = clause.find(mark)
+    if label < 0 and update:  # a momentum update's "new = ..." clause
+        mark = " = "
+        label = clause.find(mark)
     if label < 0:
         return []
     cut = label + len(mark)

@@ -6,13 +6,15 @@ import difflib
 import math
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from tui_backprop.csv_points import read_points
 from tui_backprop.errors import ScenarioError
+from tui_backprop.functions import ACTIVATIONS, LOSSES
 from tui_backprop.notes import (
     PHASES,
     Anchor,
@@ -22,9 +24,11 @@ from tui_backprop.notes import (
     parse_anchor,
     placeholders,
 )
+from tui_backprop.optimizers import OPTIMIZERS
+from tui_backprop.optimizers import SETTINGS as OPTIMIZER_SETTINGS
+from tui_backprop.param import Param
 
-ACTIVATIONS = ("identity", "relu", "sigmoid", "tanh")
-LOSSES = ("mse", "sse", "half_sse")
+Position = tuple[int, int, int | None]  # (layer, receiving node, feeding node or None: bias)
 
 # Bounds that keep a lesson on one screen and the engine instant; far above any lecture.
 MAX_FILE_BYTES = 5_000_000
@@ -69,6 +73,8 @@ class Scenario:
     source: str = ""
     loss: str = "mse"
     learning_rate: float = 0.01
+    optimizer: str = "sgd"
+    optimizer_settings: dict[str, float] = field(default_factory=dict)
     batch_size: int = 1
     epochs: int = 1
     shuffle: bool = False
@@ -108,14 +114,48 @@ class Scenario:
     def node_names(self) -> tuple[str, ...]:
         return self.inputs + tuple(n for layer in self.layers for n in layer.nodes)
 
-    def edge_names(self) -> list[str]:
-        """Every weight as FROM->TO, layer by layer, receiving node by receiving node."""
-        names = []
+    def weight_params(self) -> list[Param]:
+        """Every weight, layer by layer, receiving node by receiving node."""
+        params = []
         previous = self.inputs
         for layer in self.layers:
-            names += [f"{src}->{dst}" for dst in layer.nodes for src in previous]
+            params += [Param.weight(src, dst) for dst in layer.nodes for src in previous]
             previous = layer.nodes
-        return names
+        return params
+
+    def edge_names(self) -> list[str]:
+        """Every weight as FROM->TO, in the order of weight_params."""
+        return [str(p) for p in self.weight_params()]
+
+    def trainable_params(self) -> list[Param]:
+        """Every weight and every trained bias, layer by layer (a layer's biases last)."""
+        params = []
+        previous = self.inputs
+        for layer in self.layers:
+            params += [Param.weight(src, dst) for dst in layer.nodes for src in previous]
+            if layer.bias is not None and layer.train_bias:
+                params += [Param.bias(node) for node in layer.nodes]
+            previous = layer.nodes
+        return params
+
+    def position(self, param: Param | str) -> Position:
+        """(layer, row, col) of a weight, or (layer, row, None) of a bias; KeyError if
+        the network has no such weight or bias."""
+        try:
+            param = Param.parse(param)
+        except ValueError:
+            raise KeyError(str(param)) from None
+        layers = self.layer_nodes
+        for k in range(1, len(layers)):
+            if param.target not in layers[k]:
+                continue
+            row = layers[k].index(param.target)
+            if param.is_bias:
+                if self.layers[k - 1].bias is not None:
+                    return k - 1, row, None
+            elif param.source in layers[k - 1]:
+                return k - 1, row, layers[k - 1].index(param.source)
+        raise KeyError(str(param))
 
     def with_changes(self, **changes: Any) -> Scenario:
         return replace(self, **changes)
@@ -360,7 +400,8 @@ class _Reader:
         training = self.table(
             top.get("training", {}),
             "training",
-            ("learning_rate", "batch_size", "epochs", "shuffle", "seed"),
+            ("learning_rate", "batch_size", "epochs", "shuffle", "seed", "optimizer")
+            + tuple(OPTIMIZER_SETTINGS),
         )
         seed = self.integer(training.get("seed", 0), "training.seed", 0, 2**63 - 1)
 
@@ -370,47 +411,34 @@ class _Reader:
         inputs = self.names(
             network["inputs"], "network.inputs", [f"x{i + 1}" for i in range(MAX_NODES_PER_LAYER)]
         )
-        loss = self.choice(network.get("loss", "mse"), "network.loss", LOSSES)
+        loss = self.choice(network.get("loss", "mse"), "network.loss", tuple(LOSSES))
         layers = self.layers(network["layers"], inputs, seed)
         self.unique_names(inputs, layers)
 
-        data = self.table(top["data"], "data", ("inputs", "targets"), required=("inputs",))
-        raw_inputs = data["inputs"]
-        if not isinstance(raw_inputs, list):
-            raise self.fail(
-                "data.inputs", f"expected a list of data points, found {_kind(raw_inputs)}"
-            )
-        if not raw_inputs:
-            raise self.fail("data.inputs", "is empty; the data needs at least one point")
-        if len(raw_inputs) > MAX_POINTS:
-            raise self.fail("data.inputs", f"has {len(raw_inputs)} points; at most {MAX_POINTS}")
-        points = len(raw_inputs)
-        data_inputs = self.matrix(
-            raw_inputs,
-            "data.inputs",
-            points,
-            len(inputs),
-            "one per point",
-            f"one per input node: {', '.join(inputs)}",
-        )
-        targets = None
-        if "targets" in data:
-            outputs = layers[-1].nodes
-            raw = data["targets"]
-            if isinstance(raw, list) and len(raw) != points:
+        data = self.table(top["data"], "data", ("inputs", "targets", "file"))
+        outputs = layers[-1].nodes
+        if "file" in data:
+            for key in ("inputs", "targets"):
+                if key in data:
+                    raise self.fail(
+                        f"data.{key}",
+                        "is given together with data.file",
+                        "take the points from the file or from inputs/targets, not both",
+                    )
+            file = self.text(data["file"], "data.file", allow_empty=False)
+            data_inputs, targets, where_row = self.csv_data(file, inputs, outputs, loss)
+        else:
+            if "inputs" not in data:
                 raise self.fail(
-                    "data.targets",
-                    f"expected {_count(points, 'target')} (one per data point in data.inputs), "
-                    f"found {len(raw)}",
+                    "data.inputs",
+                    'missing required key "inputs"',
+                    'or read the points from a CSV file: file = "points.csv"',
                 )
-            targets = self.matrix(
-                raw,
-                "data.targets",
-                points,
-                len(outputs),
-                "one per point",
-                f"one per output node: {', '.join(outputs)}",
-            )
+            data_inputs, targets = self.inline_data(data, inputs, outputs, loss)
+            where_row = (self.file, lambda r: f"data.targets[{r}]")
+        points = len(data_inputs)
+        if targets is not None:
+            self.check_targets(targets, loss, outputs, *where_row)
 
         learning_rate = 0.01
         if "learning_rate" in training:
@@ -445,6 +473,29 @@ class _Reader:
         slides = self.slides(top.get("slide", []), places)
         bookmarks = self.bookmarks(top.get("bookmarks", []))
 
+        optimizer = self.choice(
+            training.get("optimizer", "sgd"), "training.optimizer", tuple(OPTIMIZERS)
+        )
+        optimizer_settings = {}
+        for key, owner in OPTIMIZER_SETTINGS.items():
+            if key not in training:
+                continue
+            where = f"training.{key}"
+            if owner != optimizer:
+                raise self.fail(
+                    where,
+                    f'is a setting of optimizer = "{owner}", but the optimizer is "{optimizer}"',
+                    f'set optimizer = "{owner}" or remove {key}',
+                )
+            value = self.number(training[key], where)
+            if key == "epsilon" and value <= 0:
+                raise self.fail(where, f"must be positive, found {training[key]}", "e.g. 1e-8")
+            if key != "epsilon" and not 0 <= value < 1:
+                raise self.fail(
+                    where, f"must be at least 0 and below 1, found {training[key]}", "e.g. 0.9"
+                )
+            optimizer_settings[key] = value
+
         return Scenario(
             title=title,
             description=description,
@@ -455,6 +506,8 @@ class _Reader:
             targets=targets,
             loss=loss,
             learning_rate=learning_rate,
+            optimizer=optimizer,
+            optimizer_settings=optimizer_settings,
             batch_size=batch_size,
             epochs=epochs,
             shuffle=shuffle,
@@ -464,6 +517,110 @@ class _Reader:
             bookmarks=bookmarks,
             path=self.file,
         )
+
+    # -- the data points ----------------------------------------------------------
+
+    def inline_data(self, data: dict, inputs: list[str], outputs: tuple[str, ...], loss: str):
+        raw_inputs = data["inputs"]
+        if not isinstance(raw_inputs, list):
+            raise self.fail(
+                "data.inputs", f"expected a list of data points, found {_kind(raw_inputs)}"
+            )
+        if not raw_inputs:
+            raise self.fail("data.inputs", "is empty; the data needs at least one point")
+        if len(raw_inputs) > MAX_POINTS:
+            raise self.fail("data.inputs", f"has {len(raw_inputs)} points; at most {MAX_POINTS}")
+        points = len(raw_inputs)
+        data_inputs = self.matrix(
+            raw_inputs,
+            "data.inputs",
+            points,
+            len(inputs),
+            "one per point",
+            f"one per input node: {', '.join(inputs)}",
+        )
+        if "targets" not in data:
+            return data_inputs, None
+        raw = data["targets"]
+        if isinstance(raw, list) and len(raw) != points:
+            raise self.fail(
+                "data.targets",
+                f"expected {_count(points, 'target')} (one per data point in data.inputs), "
+                f"found {len(raw)}",
+            )
+        if (
+            loss == "cross_entropy"
+            and isinstance(raw, list)
+            and len(outputs) > 1
+            and all(isinstance(v, int | str) and not isinstance(v, bool) for v in raw)
+        ):
+            classes = [self.class_of(v, f"data.targets[{r}]", outputs) for r, v in enumerate(raw)]
+            return data_inputs, np.eye(len(outputs))[classes]
+        targets = self.matrix(
+            raw,
+            "data.targets",
+            points,
+            len(outputs),
+            "one per point",
+            f"one per output node: {', '.join(outputs)}",
+        )
+        return data_inputs, targets
+
+    def class_of(self, value: Any, where: str, outputs: tuple[str, ...], file: str = "") -> int:
+        """A class given as a 0-based index or as an output node's name."""
+        fail = self.fail if not file else lambda w, m, h="": ScenarioError(file, w, m, h)
+        if isinstance(value, str) and value.strip() in outputs:
+            return outputs.index(value.strip())
+        index: Any = value
+        if isinstance(value, str):
+            try:
+                index = int(value.strip())
+            except ValueError:
+                raise fail(
+                    where,
+                    f'"{value}" is not a class: expected 0..{len(outputs) - 1} or an output '
+                    f"node's name ({', '.join(outputs)})",
+                ) from None
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise fail(where, f"expected a class index or an output's name, found {_kind(value)}")
+        if not 0 <= index < len(outputs):
+            raise fail(
+                where,
+                f"class {index} is outside 0..{len(outputs) - 1} (one per output node: "
+                f"{', '.join(outputs)})",
+            )
+        return index
+
+    def check_targets(self, targets, loss: str, outputs, file: str, where_row) -> None:
+        """Cross-entropy targets are probabilities that sum to 1 (one-hot rows); binary
+        cross-entropy targets are 0 or 1."""
+        for r, row in enumerate(targets):
+            if loss == "cross_entropy" and (np.any(row < 0) or abs(row.sum() - 1) > 1e-9):
+                raise ScenarioError(
+                    file,
+                    where_row(r),
+                    "cross-entropy targets must be one-hot rows (0s and one 1) or class "
+                    f"indices; this row is [{', '.join(f'{v:g}' for v in row)}]",
+                    "give the class of each point: an index from 0 or an output's name",
+                )
+            if loss == "binary_cross_entropy" and not np.all((row == 0) | (row == 1)):
+                raise ScenarioError(
+                    file,
+                    where_row(r),
+                    "binary cross-entropy targets must be 0 or 1; found "
+                    f"{', '.join(f'{v:g}' for v in row)}",
+                )
+
+    def csv_data(self, name: str, inputs: list[str], outputs: tuple[str, ...], loss: str):
+        """Points from a CSV file beside the scenario (see csv_points.py)."""
+        path = Path(self.file).parent / name if self.file else Path(name)
+        if not path.is_file():
+            raise self.fail(
+                "data.file",
+                f'no such file: "{path}"' if not path.exists() else f'"{path}" is not a file',
+                "the path is relative to the scenario file",
+            )
+        return read_points(path, inputs, outputs, loss, self.class_of, MAX_FILE_BYTES, MAX_POINTS)
 
     def layers(self, value: Any, inputs: list[str], seed: int) -> list[Layer]:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
@@ -501,8 +658,14 @@ class _Reader:
                     f"the network has more than {MAX_WEIGHTS:,} weights; too large for a lesson",
                 )
             activation = self.choice(
-                spec.get("activation", "identity"), f"{where}.activation", ACTIVATIONS
+                spec.get("activation", "identity"), f"{where}.activation", tuple(ACTIVATIONS)
             )
+            if ACTIVATIONS[activation].output_only and not is_output:
+                raise self.fail(
+                    f"{where}.activation",
+                    f'"{activation}" is allowed on the output layer only',
+                    "use relu, sigmoid or tanh here, and softmax on the last layer",
+                )
             weights = self.weights(
                 spec["weights"], f"{where}.weights", nodes, previous, seed, index
             )

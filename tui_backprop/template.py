@@ -44,7 +44,10 @@ inputs = ["x1", "x2"]          # required: input node names, or a count: inputs 
 loss = "mse"                   # default "mse": mean over the batch's points of the
                                # squared error; "sse": their sum; "half_sse": 0.5 * sum
                                # (squared error of a point = sum over the output nodes of
-                               # (prediction - target)^2)
+                               # (prediction - target)^2); "cross_entropy": mean over the
+                               # points of -sum_k t_k log p_k (with softmax outputs);
+                               # "binary_cross_entropy": mean of -[t log p + (1-t) log(1-p)]
+                               # (one sigmoid output, targets 0 or 1)
 
 # One [[network.layers]] table per layer after the inputs, in order; the last one is the
 # output layer. At most 16 layers and 256 nodes per layer.
@@ -53,7 +56,8 @@ name = "hidden 1"              # default "hidden N" (N = 1, 2, ...), "output" fo
 nodes = ["a1", "a2"]           # required: node names, or a count (a count names the nodes
                                # hN_1, hN_2, ... in layer N; out, or out1, out2, ... in
                                # the output layer)
-activation = "relu"            # default "identity"; or "relu", "sigmoid", "tanh"
+activation = "relu"            # default "identity"; or "relu", "sigmoid", "tanh",
+                               # "softmax" (the output layer only)
 weights = [[2, -2], [4, -1]]   # required: one row per node of this layer, holding the
                                # weights into it, one per node of the layer before:
                                # a1 = 2 * x1 - 2 * x2, a2 = 4 * x1 - 1 * x2
@@ -82,7 +86,12 @@ inputs = [[0.5, 1.0]]          # required: one row per data point, one number pe
                                # inputs = [0.5, 2.0]); at most 100,000 points
 targets = [[4]]                # default: none, and then the lesson is the forward pass only;
                                # one row per data point, one number per output node (with
-                               # a single output node a bare number will do: targets = [4])
+                               # a single output node a bare number will do: targets = [4]);
+                               # with cross_entropy: one class per point, an index from 0
+                               # or an output node's name: targets = [0, 2, "cat"]
+# file = "points.csv"          # instead of inputs and targets: a CSV file beside this one,
+                               # header row first: one column per input node, one per
+                               # output node (or "target" for one output, or "class")
 
 [training]                     # optional; every key has a default
 learning_rate = 0.01           # default 0.01; must be positive: new = old - rate * slope
@@ -90,6 +99,12 @@ batch_size = 1                 # default: every point (full batch); one update p
 epochs = 1                     # default 1; passes over the data (at most 1,000,000 updates)
 shuffle = false                # default false; true: reshuffle the points each epoch
 seed = 0                       # default 0; seeds the shuffling and weights = "random"
+# optimizer = "sgd"            # default "sgd"; "momentum" or "adam"
+# momentum = 0.9               # optimizer = "momentum" only, default 0.9:
+                               # velocity = momentum * velocity - rate * slope; new = old + velocity
+# beta_1 = 0.9                 # optimizer = "adam" only, defaults 0.9, 0.999, 1e-8:
+# beta_2 = 0.999               # m = beta_1 m + (1 - beta_1) slope; v likewise with slope^2;
+# epsilon = 1e-8               # new = old - rate * m_hat / (sqrt(v_hat) + epsilon)
 
 # Notes: lecture narration, each anchored to a place in the lesson and shown from that
 # step on (never earlier), within its phase. Optional; as many as you like.

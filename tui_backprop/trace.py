@@ -1,4 +1,5 @@
-"""The lesson as numbered steps: a pure, lazily built function of the scenario.
+"""The lesson as numbered steps: a pure, lazily built function of the scenario
+(and its what-if overrides).
 
 Step N is always the same step N, so replay, stepping back and tests rest on it.
 Steps are built one iteration (one weight update) at a time; weights at the start of
@@ -16,9 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from tui_backprop.engine import Backward, Forward, Network, Params, batches
+from tui_backprop.engine import Backward, Forward, Params
+from tui_backprop.functions import ACTIVATIONS, LOG_FLOOR, LOSSES
 from tui_backprop.numbers import DEFAULT_DECIMALS, clean_zero, fmt, fmt_factor
-from tui_backprop.scenario import Scenario
+from tui_backprop.param import Param
+from tui_backprop.scenario import Position, Scenario
+from tui_backprop.training import Override, SetLearningRate, SetWeight, Training, Update
 
 PHASES = ("forward", "loss", "backward", "update")
 
@@ -36,6 +40,23 @@ WORDS = {
     "bias_slope": "A bias is a weight whose feeding value is always 1.",
     "weight_update": "Take a small step downhill: new weight = weight − learning rate × slope.",
     "bias_update": "The bias takes the same small step downhill as the weights.",
+    # variants: WORDS[f"{kind}:{variant}"] replaces WORDS[kind] for those steps
+    "point_loss": "Each point's loss: how unlikely the network found the point's true class.",
+    "loss:log": "The loss of the batch is the mean of its points' losses.",
+    "node_slope:paired": "With these two together, the slope at the node's weighted sum is "
+    "simply prediction − target (divided by the batch's size): the activation's slope "
+    "cancels the log's.",
+    "node_slope:chain": "Going back one layer multiplies the slope by one more factor: the "
+    "activation's slope at the node after times the weight between them. Sigmoid's slope is "
+    "at most 0.25, so with weights near 1 every layer shrinks the slope at least 4 times.",
+    "node_slope:jacobian": "Softmax: each output depends on every sum, so the slope at a sum "
+    "adds up the slopes of all outputs, each times ∂p_j/∂z = p_j (δ − p).",
+    "weight_update:momentum": "Momentum: the step remembers the last ones. velocity = momentum x "
+    "velocity - learning rate x slope; new weight = weight + velocity.",
+    "bias_update:momentum": "The bias keeps a velocity of its own, updated the same way.",
+    "weight_update:adam": "Adam: a running mean of the slopes (m) and of their squares (v), "
+    "corrected for starting at 0, set each weight's own step size.",
+    "bias_update:adam": "The bias keeps its own m and v, updated the same way.",
 }
 
 MAX_TERMS = 6  # sums longer than this are written with an ellipsis
@@ -57,6 +78,7 @@ class Step:
     weight: str | None = None
     bias: str | None = None
     numbers: dict[str, Any] = field(default_factory=dict)
+    variant: str = ""  # picks other words for the same kind of step (see WORDS)
 
     @property
     def number(self) -> int:
@@ -64,7 +86,7 @@ class Step:
 
     @property
     def words(self) -> str:
-        return WORDS[self.kind]
+        return WORDS.get(f"{self.kind}:{self.variant}", WORDS[self.kind])
 
     def to_json(self) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -100,7 +122,7 @@ def _jsonable(value: Any) -> Any:
 
 @dataclass
 class Iteration:
-    """One weight update's worth of lesson: numbers from the engine, then its steps."""
+    """One weight update's worth of lesson: numbers from the training run, then its steps."""
 
     number: int  # 1-based; the final pass is number = updates + 1
     epoch: int
@@ -108,32 +130,44 @@ class Iteration:
     batch: np.ndarray  # indices of the points in this batch
     params: Params  # weights before this iteration's update
     forward: Forward
-    errors: np.ndarray | None  # (batch points, outputs)
-    squared_errors: np.ndarray | None  # (batch points,)
+    errors: np.ndarray | None  # (batch points, outputs): prediction − target
+    point_losses: np.ndarray | None  # (batch points,): each point's loss
     loss: float | None
     backward: Backward | None
     new_params: Params | None
     first_index: int
+    update: Update | None = None  # the training run's numbers, optimizer state included
     steps: list[Step] = field(default_factory=list)
     # when (offset within the iteration) each element is revealed, for the app
     revealed_at: dict[tuple, int] = field(default_factory=dict)
     shown_point: list[int] = field(default_factory=list)
 
+    @property
+    def squared_errors(self) -> np.ndarray | None:
+        """Each point's loss (its squared error, for the squared-error losses)."""
+        return self.point_losses
+
 
 class Trace:
-    """The ordered steps of a scenario's lesson; index with trace[i] (0-based)."""
+    """The ordered steps of a scenario's lesson; index with trace[i] (0-based).
+
+    The numbers come from a Training (the one training loop); the trace only numbers
+    the steps and writes them. A what-if edit replaces the training by one with an
+    extra override.
+    """
 
     CACHE_ITERATIONS = 8
 
     def __init__(self, scenario: Scenario, decimals: int = DEFAULT_DECIMALS) -> None:
         self.scenario = scenario
         self.decimals = decimals
-        self.network, self.initial_params = Network.from_scenario(scenario)
+        self.training = Training(scenario)
+        self.network = self.training.network
+        self.initial_params = self.training.initial.params
         self.updates = scenario.iterations
         self.iterations = self.updates + 1 if scenario.has_targets else 1
         self.layer_nodes = scenario.layer_nodes
-        self._batches_per_epoch = scenario.batches_per_epoch if scenario.has_targets else 1
-        self._epoch_data: tuple[int, list] = (0, [])  # one epoch's batches, sliced once
+        self._batches_per_epoch = self.training.batches_per_epoch
         size = scenario.batch_size if scenario.has_targets else scenario.points
         self._batch_size = size
         self._last_batch = scenario.points - size * (self.batches_per_epoch - 1)
@@ -146,69 +180,45 @@ class Trace:
         else:
             self._final_count = 0
             self.total = self.steps_in_iteration(scenario.points, final=True)
-        # sparse checkpoints of the weights at the start of iterations (flat memory)
-        self._checkpoint_every = max(32, -(-self.updates // 256))
-        self._checkpoints: dict[int, Params] = {1: self.initial_params}
-        self._losses = np.full(max(self.updates, 1), np.nan)
-        self._losses_known = 0  # losses of iterations 1.._losses_known are filled in
         self._cache: OrderedDict[int, Iteration] = OrderedDict()
-        # what-if: from iteration `_rate_from` on, the learning rate is `_rate`
-        self._rate_from, self._rate = 1, scenario.learning_rate
-        self.departures: list[str] = []  # how this run departs from the file, for the header
 
     # -- what-if: depart from the file's values --------------------------------------
 
+    @property
+    def departures(self) -> list[str]:
+        """How this run departs from the file, for the header."""
+        return self.training.describe_overrides(self.decimals)
+
+    @property
+    def _checkpoints(self) -> dict:
+        return self.training.checkpoints
+
     def learning_rate(self, iteration: int) -> float:
-        return self._rate if iteration >= self._rate_from else self.scenario.learning_rate
+        return self.training.learning_rate(iteration)
 
-    def _forget_from(self, iteration: int) -> None:
-        """Drop everything computed for this iteration and after."""
-        self._checkpoints = {k: p for k, p in self._checkpoints.items() if k <= iteration}
-        self._cache = OrderedDict((k, v) for k, v in self._cache.items() if k < iteration)
-        self._losses_known = min(self._losses_known, iteration - 1)
-        self._losses[iteration - 1 :] = np.nan
+    def _override(self, override: Override) -> None:
+        self.training = self.training.with_override(override)
+        self.network = self.training.network
+        self._cache = OrderedDict((k, v) for k, v in self._cache.items() if k < override.iteration)
 
-    def set_weight(self, iteration: int, name: str, value: float) -> None:
+    def set_weight(self, iteration: int, name: str | Param, value: float) -> None:
         """Recompute from the start of `iteration` with one weight or bias changed."""
-        params = self.params_before(iteration).copy()
-        layer, row, col = self.position(name)
-        if col is None:
-            params.biases[layer][row] = value
-        else:
-            params.weights[layer][row, col] = value
-        self._forget_from(iteration)
-        self._checkpoints[iteration] = params
-        self.departures.append(f"{name} = {fmt(value, self.decimals)} (iteration {iteration})")
+        param = Param.parse(name)
+        self.position(param)  # KeyError for a weight the network does not have
+        self._override(SetWeight(iteration, param, float(value)))
 
     def set_learning_rate(self, iteration: int, rate: float) -> None:
         """From the start of `iteration` on, train with another learning rate."""
-        start = self.params_before(iteration)
-        if self._rate_from < iteration and self._rate != self.scenario.learning_rate:
-            raise ValueError("the learning rate was already changed in an earlier iteration")
-        self._rate_from, self._rate = iteration, rate
-        self._forget_from(iteration)
-        self._checkpoints[iteration] = start
-        self.departures.append(f"learning rate {fmt(rate, 6)} (iteration {iteration})")
+        self._override(SetLearningRate(iteration, float(rate)))
 
     def set_decimals(self, decimals: int) -> None:
         """Formulas are rebuilt with more or fewer decimals; the numbers do not change."""
         self.decimals = decimals
         self._cache.clear()
 
-    def position(self, name: str) -> tuple[int, int, int | None]:
+    def position(self, name: str | Param) -> Position:
         """(layer, row, col) of a weight FROM->TO, or (layer, row, None) for bias:NODE."""
-        layers = self.layer_nodes
-        if name.startswith("bias:"):
-            node = name[5:]
-            for k, names in enumerate(layers[1:]):
-                if node in names and self.scenario.layers[k].bias is not None:
-                    return k, names.index(node), None
-            raise KeyError(name)
-        source, _, target = name.partition("->")
-        for k in range(1, len(layers)):
-            if target in layers[k] and source in layers[k - 1]:
-                return k - 1, layers[k].index(target), layers[k - 1].index(source)
-        raise KeyError(name)
+        return self.scenario.position(name)
 
     # -- sizes and positions (arithmetic only, nothing computed) --------------------
 
@@ -225,7 +235,8 @@ class Trace:
         if not self.scenario.has_targets:
             return count
         outputs = len(self.scenario.layers[-1].nodes)
-        count += batch_size * outputs + 1
+        per_point = 1 if LOSSES[self.scenario.loss].uses_logs else outputs
+        count += batch_size * per_point + 1
         if final:
             return count
         previous = len(self.scenario.inputs)
@@ -262,16 +273,10 @@ class Trace:
         return epochs_done * self._epoch_count + batch * self._full_count
 
     def epoch_of(self, iteration: int) -> int:
-        if not self.scenario.has_targets:
-            return 1
-        if iteration > self.updates:
-            return self.scenario.epochs
-        return (iteration - 1) // self.batches_per_epoch + 1
+        return self.training.epoch_of(iteration)
 
     def batch_of(self, iteration: int) -> np.ndarray:
-        if not self.scenario.has_targets or iteration > self.updates:
-            return np.arange(self.scenario.points)
-        return self._batch_data(iteration)[0]
+        return self.training.batch(iteration)[0]
 
     # -- steps --------------------------------------------------------------------
 
@@ -286,63 +291,12 @@ class Trace:
             yield from self.iteration(number).steps
 
     def params_before(self, iteration: int) -> Params:
-        """Weights at the start of an iteration, replayed from the nearest checkpoint."""
-        if iteration not in self._checkpoints:
-            previous = self._cache.get(iteration - 1)
-            if previous is not None and previous.new_params is not None:
-                return previous.new_params  # stepping in order: no replay
-        start = max(k for k in self._checkpoints if k <= iteration)
-        params = self._checkpoints[start]
-        network, losses, every = self.network, self._losses, self._checkpoint_every
-        with np.errstate(all="ignore"):
-            for number in range(start, iteration):
-                _, inputs, targets = self._batch_data(number)
-                forward = network.forward(params, inputs)
-                backward = network.backward(params, forward, targets)
-                errors = forward.values[-1] - targets
-                losses[number - 1] = network.reduce((errors * errors).sum(axis=-1))
-                params = network.update(params, backward, self.learning_rate(number))
-                if (number + 1) % every == 0:
-                    self._checkpoints[number + 1] = params
-        self._losses_known = max(self._losses_known, iteration - 1)
-        return params
-
-    def _batch_data(self, iteration: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(point indices, inputs, targets) of an iteration's batch; sliced once an epoch."""
-        epoch = (iteration - 1) // self._batches_per_epoch + 1 if self.scenario.shuffle else 1
-        if self._epoch_data[0] != epoch:  # unshuffled, every epoch is the same
-            scenario = self.scenario
-            self._epoch_data = (
-                epoch,
-                [
-                    (batch, scenario.data_inputs[batch], scenario.targets[batch])
-                    for batch in batches(scenario, epoch)
-                ],
-            )
-        return self._epoch_data[1][(iteration - 1) % self._batches_per_epoch]
-
-    def walk_params(self, params: Params, first: int, last: int) -> Iterator[Params]:
-        """From the weights at the start of `first`: those at the start of first + 1 ..
-        last, one update at a time (for plotting a path; what-if changes are honoured)."""
-        for number in range(first, last):
-            checkpoint = self._checkpoints.get(number + 1)
-            if checkpoint is not None:
-                params = checkpoint
-            else:
-                batch = self.batch_of(number)
-                inputs, targets = self.scenario.data_inputs[batch], self.scenario.targets[batch]
-                with np.errstate(all="ignore"):
-                    params = self.network.train_step(
-                        params, inputs, targets, self.learning_rate(number)
-                    )
-            yield params
+        """Weights at the start of an iteration (what-if overrides applied)."""
+        return self.training.state_before(iteration).params
 
     def losses_until(self, iteration: int) -> np.ndarray:
         """Batch loss before each update 1..iteration (for the loss history)."""
-        last = min(iteration, self.updates)
-        if last > self._losses_known:
-            self.params_before(last + 1)
-        return self._losses[:last].copy()
+        return self.training.losses_until(iteration)
 
     def iteration(self, number: int) -> Iteration:
         cached = self._cache.get(number)
@@ -356,37 +310,25 @@ class Trace:
         return built
 
     def _build(self, number: int) -> Iteration:
-        scenario, network = self.scenario, self.network
-        final = scenario.has_targets and number > self.updates
-        batch = self.batch_of(number)
-        params = self.params_before(number)
-        inputs = scenario.data_inputs[batch]
-        with np.errstate(all="ignore"):
-            forward = network.forward(params, inputs)
-            errors = squared = loss = backward = new_params = None
-            if scenario.has_targets:
-                targets = scenario.targets[batch]
-                errors = forward.values[-1] - targets
-                squared = network.squared_errors(forward.values[-1], targets)
-                loss = float(network.reduce(squared))
-                if not final:
-                    self._losses[number - 1] = loss
-                    self._losses_known = max(self._losses_known, number)
-                    backward = network.backward(params, forward, targets)
-                    new_params = network.update(params, backward, self.learning_rate(number))
+        update = self.training.run(number)
+        errors = None
+        if update.targets is not None:
+            with np.errstate(all="ignore"):
+                errors = update.forward.values[-1] - update.targets
         record = Iteration(
             number=number,
             epoch=self.epoch_of(number),
-            final=final,
-            batch=batch,
-            params=params,
-            forward=forward,
+            final=self.scenario.has_targets and number > self.updates,
+            batch=update.batch,
+            params=update.before.params,
+            forward=update.forward,
             errors=errors,
-            squared_errors=squared,
-            loss=loss,
-            backward=backward,
-            new_params=new_params,
+            point_losses=update.point_losses,
+            loss=update.loss,
+            backward=update.backward,
+            new_params=None if update.after is None else update.after.params,
             first_index=self.first_index(number),
+            update=update,
         )
         _StepWriter(self, record).write()
         return record
@@ -518,10 +460,16 @@ class _StepWriter:
                         node=node,
                         numbers={"pre_activation": z},
                     )
+                    if ACTIVATIONS[layer.activation].elementwise:
+                        formula = f"{layer.activation}({self.f(z)})"
+                    else:  # softmax: this node's exp over the sum of the layer's exps
+                        sums = record.forward.pre_activations[k][row]
+                        below = _sum_text(len(sums), lambda m, s=sums: f"exp({self.ff(s[m])})")
+                        formula = f"exp({self.ff(z)}) / ({below})"
                     self.add(
                         "forward",
                         "node_value",
-                        f"{node} = {layer.activation}({self.f(z)}) = {self.f(value)}",
+                        f"{node} = {formula} = {self.f(value)}",
                         reveals=[("value", point, node)],
                         point=point,
                         node=node,
@@ -531,6 +479,12 @@ class _StepWriter:
     # -- loss ------------------------------------------------------------------
 
     def write_loss(self) -> None:
+        if LOSSES[self.scenario.loss].uses_logs:
+            self.write_log_loss()
+        else:
+            self.write_squared_loss()
+
+    def write_squared_loss(self) -> None:
         record, scenario = self.record, self.scenario
         outputs = scenario.layers[-1].nodes
         predictions = record.forward.values[-1]
@@ -563,18 +517,91 @@ class _StepWriter:
         count = len(record.batch)
         terms = _sum_text(count, lambda i: self.f(squared[i]))
         summed = f"{terms} = {self.f(total)}" if count > 1 else self.f(total)
-        if scenario.loss == "mse":
-            text = f"mean squared error = {self.f(total)} / {count} = {self.f(loss)}"
-        elif scenario.loss == "half_sse":
-            text = f"loss = 0.5 × {self.ff(total)} = {self.f(loss)}"
-        else:
-            text = f"loss = total squared error = {self.f(loss)}"
+        text = LOSSES[scenario.loss].batch_text.format(
+            total=self.f(total), total_factor=self.ff(total), count=count, loss=self.f(loss)
+        )
         self.add(
             "loss",
             "loss",
             f"total squared error = {summed}; {text}",
             reveals=[("loss",)],
             numbers={"points": [int(p) for p in record.batch], "total": total, "loss": loss},
+        )
+
+    def write_log_loss(self) -> None:
+        """Cross-entropy losses: one step per point (all its outputs), then the mean."""
+        record, scenario = self.record, self.scenario
+        outputs = scenario.layers[-1].nodes
+        predictions = record.forward.values[-1]
+        targets = scenario.targets[record.batch]
+        binary = LOSSES[scenario.loss].complement
+        any_clipped = False
+        for row, point in enumerate(record.batch):
+            point = int(point)
+            p, t = predictions[row], targets[row]
+            # the probabilities whose logs are taken, with their weights t (or 1 − t)
+            # the logs taken: (weight t or 1 − t, probability, how the lesson names it)
+            logs = [(t[j], p[j], f"p({node})") for j, node in enumerate(outputs) if t[j] != 0]
+            if binary:
+                logs += [
+                    (1 - t[j], 1 - p[j], f"(1 − p({node}))")
+                    for j, node in enumerate(outputs)
+                    if t[j] != 1
+                ]
+
+            def weighted(w: float, log: str) -> str:
+                return log if w == 1 else f"{self.ff(w)} × {log}"
+
+            named = " + ".join(
+                weighted(w, f"log{label}" if label[0] == "(" else f"log {label}")
+                for w, _, label in logs
+            )
+            numbers = " + ".join(weighted(w, f"log({self.f(q)})") for w, q, _ in logs)
+            if len(logs) > 1:
+                named, numbers = f"({named})", f"({numbers})"
+            clipped = [q for _, q, _ in logs if q < LOG_FLOOR]
+            any_clipped |= bool(clipped)
+            value = clean_zero(record.point_losses[row])
+            text = f"point {point + 1}: loss = −{named} = −{numbers} = {self.f(value)}"
+            if not logs:
+                text = f"point {point + 1}: loss = 0 (every target is 0)"
+            if clipped:
+                text += f" (log of a probability below {LOG_FLOOR:g} taken at {LOG_FLOOR:g})"
+            self.add(
+                "loss",
+                "point_loss",
+                text,
+                reveals=[("error", point, node) for node in outputs],
+                point=point,
+                numbers={
+                    "predictions": [clean_zero(v) for v in p],
+                    "targets": [clean_zero(v) for v in t],
+                    "point_loss": value,
+                    "clipped": bool(clipped),
+                },
+            )
+        losses = record.point_losses
+        total = clean_zero(losses.sum())
+        loss = clean_zero(record.loss)
+        count = len(record.batch)
+        terms = _sum_text(count, lambda i: self.f(losses[i]))
+        name = LOSSES[scenario.loss].title
+        summed = f"({terms}) / {count}" if count > 1 else terms
+        text = f"{name} = mean of the points' losses = {summed} = {self.f(loss)}"
+        if any_clipped:
+            text += f" (some logs clipped at {LOG_FLOOR:g})"
+        self.add(
+            "loss",
+            "loss",
+            text,
+            reveals=[("loss",)],
+            variant="log",
+            numbers={
+                "points": [int(p) for p in record.batch],
+                "total": total,
+                "loss": loss,
+                "clipped": any_clipped,
+            },
         )
 
     # -- backward --------------------------------------------------------------
@@ -584,6 +611,7 @@ class _StepWriter:
         backward = record.backward
         names = self.trace.layer_nodes
         count = len(record.batch)
+        last = len(scenario.layers) - 1
         for k in reversed(range(len(scenario.layers))):
             layer = scenario.layers[k]
             for j, node in enumerate(layer.nodes):
@@ -591,19 +619,42 @@ class _StepWriter:
                     point = int(point)
                     slope = clean_zero(backward.node_slopes[k][row, j])
                     prefix = f"point {point + 1}: " if count > 1 else ""
+                    numbers: dict[str, Any] = {"slope": slope}
+                    variant = ""
+                    at = f"slope({node})"
+                    if k == last and backward.paired:
+                        variant, at = "paired", f"slope at z({node})"
+                        numbers.update(at="sum", paired=backward.paired)
+                    elif backward.value_slopes[k] is not None:
+                        variant, at = "jacobian", f"slope at z({node})"
+                        numbers.update(
+                            at="sum",
+                            value_slopes=[clean_zero(g) for g in backward.value_slopes[k][row]],
+                        )
+                    text = f"{prefix}{at} = {self.node_slope_formula(k, j, row)} = {self.f(slope)}"
+                    chain = self.chain_factors(k, row)
+                    if chain is not None:  # a chain of single nodes: one factor per layer
+                        factor, product = chain
+                        after = scenario.layers[k + 1].activation
+                        text += (
+                            f"; factor {after}′(z)·w = {self.f(factor)}, running product "
+                            f"from the output = {self.f(product)}"
+                        )
+                        variant = "chain"
+                        numbers.update(factor=clean_zero(factor), running_product=product)
                     self.add(
                         "backward",
                         "node_slope",
-                        f"{prefix}slope({node}) = {self.node_slope_formula(k, j, row)} "
-                        f"= {self.f(slope)}",
+                        text,
                         reveals=[("node_slope", point, node)],
                         point=point,
                         node=node,
-                        numbers={"slope": slope},
+                        numbers=numbers,
+                        variant=variant,
                     )
             for j, node in enumerate(layer.nodes):
                 for i, source in enumerate(names[k]):
-                    edge = f"{source}->{node}"
+                    edge = str(Param.weight(source, node))
                     factors = [
                         {
                             "loss_slope": clean_zero(backward.node_slopes[k][row, j]),
@@ -633,27 +684,59 @@ class _StepWriter:
                         for row in range(count)
                     ]
                     slope = clean_zero(backward.bias_slopes[k][j])
+                    bias = str(Param.bias(node))
                     self.add(
                         "backward",
                         "bias_slope",
-                        f"slope(bias:{node}) = {self.product_sum(factors)} = {self.f(slope)}",
+                        f"slope({bias}) = {self.product_sum(factors)} = {self.f(slope)}",
                         reveals=[("bias_slope", node)],
-                        bias=f"bias:{node}",
+                        bias=bias,
                         node=node,
                         numbers={"slope": slope, "factors": factors},
                     )
 
+    def chain_factors(self, k: int, row: int) -> tuple[float, float] | None:
+        """For a hidden layer of one node in a chain of one-node layers up to the output:
+        (this layer's factor activation′(z)·w of the layer after, the product of the
+        factors from the output down to here), so a lesson can show slopes vanish."""
+        layers = self.scenario.layers
+        if k == len(layers) - 1 or any(len(layer.nodes) != 1 for layer in layers[k:]):
+            return None
+        backward, weights = self.record.backward, self.record.params.weights
+        product = 1.0
+        for m in range(len(layers) - 1, k, -1):  # from the output down
+            factor = float(weights[m][0, 0] * backward.activation_slopes[m][row, 0])
+            product *= factor
+        return factor, clean_zero(product)
+
     def node_slope_formula(self, k: int, j: int, row: int) -> str:
         record, scenario = self.record, self.scenario
-        if k == len(scenario.layers) - 1:
-            error = record.errors[row, j]
-            count = len(record.batch)
-            if scenario.loss == "mse" and count > 1:
-                return f"2 × error / {count} = 2 × {self.ff(error)} / {count}"
-            if scenario.loss == "half_sse":
-                return f"error = {self.f(error)}"
-            return f"2 × error = 2 × {self.ff(error)}"
         backward = record.backward
+        count = len(record.batch)
+        if k == len(scenario.layers) - 1:
+            p = record.forward.values[-1][row]
+            t = scenario.targets[record.batch][row]
+            if backward.paired:
+                shown = f"({self.f(p[j])} − {self.ff(t[j])})"
+                return f"(p − t) / {count} = {shown} / {count}" if count > 1 else f"p − t = {shown}"
+            if backward.value_slopes[k] is not None:  # softmax through its Jacobian
+                g = backward.value_slopes[k][row]
+                return "Σ_i slope(p_i) × p_i × (δ − p_k) = " + _sum_text(
+                    len(p),
+                    lambda i: (
+                        f"{self.ff(g[i])} × {self.ff(p[i])} × ({int(i == j)} − {self.f(p[j])})"
+                    ),
+                )
+            if LOSSES[scenario.loss].uses_logs:
+                scale = f" / {count}" if count > 1 else ""
+                return f"{LOSSES[scenario.loss].slope_formula}{scale} at p = {self.f(p[j])}, " + (
+                    f"t = {self.ff(t[j])}"
+                )
+            error = record.errors[row, j]
+            loss = LOSSES[scenario.loss]
+            return (loss.slope_text if count > 1 else loss.slope_text_one).format(
+                error=self.f(error), error_factor=self.ff(error), count=count
+            )
         weights = record.params.weights[k + 1]
         return _sum_text(
             weights.shape[0],
@@ -676,48 +759,71 @@ class _StepWriter:
 
     def write_update(self) -> None:
         record, scenario = self.record, self.scenario
-        rate = self.trace.learning_rate(record.number)
+        update = record.update
+        rate = update.learning_rate
         names = self.trace.layer_nodes
         for k, layer in enumerate(scenario.layers):
-            old_w, new_w = record.params.weights[k], record.new_params.weights[k]
-            slopes = record.backward.weight_slopes[k]
             for j, node in enumerate(layer.nodes):
                 for i, source in enumerate(names[k]):
-                    edge = f"{source}->{node}"
-                    self.add_update(
-                        "weight_update",
-                        edge,
-                        old_w[j, i],
-                        slopes[j, i],
-                        new_w[j, i],
-                        rate,
-                        weight=edge,
-                        node=node,
-                    )
+                    edge = str(Param.weight(source, node))
+                    self.add_update("weight_update", edge, (k, j, i), rate, weight=edge, node=node)
             if layer.bias is not None and layer.train_bias:
-                old_b, new_b = record.params.biases[k], record.new_params.biases[k]
                 for j, node in enumerate(layer.nodes):
-                    self.add_update(
-                        "bias_update",
-                        f"bias:{node}",
-                        old_b[j],
-                        record.backward.bias_slopes[k][j],
-                        new_b[j],
-                        rate,
-                        bias=f"bias:{node}",
-                        node=node,
-                    )
+                    bias = str(Param.bias(node))
+                    self.add_update("bias_update", bias, (k, j, None), rate, bias=bias, node=node)
 
-    def add_update(self, kind, name, old, slope, new, rate, **fields) -> None:
-        old, slope, new = clean_zero(old), clean_zero(slope), clean_zero(new)
+    def add_update(self, kind: str, name: str, position: Position, rate: float, **fields) -> None:
+        training, update = self.trace.training, self.record.update
+        before, after = update.before, update.after
+        old = clean_zero(before.params.value(position))
+        slope = clean_zero(training.network.slope(update.backward, position))
+        new = clean_zero(after.params.value(position))
+        numbers: dict[str, Any] = {"old": old, "slope": slope, "learning_rate": rate, "new": new}
+        optimizer, settings = training.optimizer, training.settings
+        f, ff = self.f, self.ff
+        if optimizer.name == "sgd":
+            numbers["optimizer"] = {"name": "sgd"}  # no state: the slope alone sets the step
+            text = f"{name}: {f(old)} − {ff(rate)} × {ff(slope)} = {f(new)}"
+        else:
+            state = {
+                key: v if key == "t" else clean_zero(v)
+                for key, v in optimizer.shown(
+                    after.slot_values(position), after.updates_done, settings
+                ).items()
+            }
+            earlier = {key: clean_zero(v) for key, v in before.slot_values(position).items()}
+            numbers["optimizer"] = {
+                "name": optimizer.name,
+                **settings,
+                **{f"{key}_before": v for key, v in earlier.items()},
+                **state,
+            }
+            if optimizer.name == "momentum":
+                v = state["velocity"]
+                text = (
+                    f"{name}: velocity = {ff(settings['momentum'])} × {ff(earlier['velocity'])} − "
+                    f"{ff(rate)} × {ff(slope)} = {f(v)}; new = {f(old)} + {ff(v)} = {f(new)}"
+                )
+            else:
+                b1, b2, t = settings["beta_1"], settings["beta_2"], state["t"]
+                text = (
+                    f"{name}: t = {t}; m = {ff(b1)} × {ff(earlier['m'])} + {ff(1 - b1)} × "
+                    f"{ff(slope)} = {f(state['m'])}; v = {ff(b2)} × {ff(earlier['v'])} + "
+                    f"{ff(1 - b2)} × {ff(slope)}² = {f(state['v'])}; m̂ = {ff(state['m'])} / "
+                    f"(1 − {ff(b1)}^{t}) = {f(state['m_hat'])}; v̂ = {ff(state['v'])} / "
+                    f"(1 − {ff(b2)}^{t}) = {f(state['v_hat'])}; new = {f(old)} − {ff(rate)} × "
+                    f"{ff(state['m_hat'])} / (√{ff(state['v_hat'])} + {settings['epsilon']:g}) "
+                    f"= {f(new)}"
+                )
         key = "weight" if kind == "weight_update" else "bias"
         element = fields[key] if key == "weight" else fields["node"]
         self.add(
             "update",
             kind,
-            f"{name}: {self.f(old)} − {self.ff(rate)} × {self.ff(slope)} = {self.f(new)}",
+            text,
             reveals=[(f"new_{key}", element)],
-            numbers={"old": old, "slope": slope, "learning_rate": rate, "new": new},
+            numbers=numbers,
+            variant="" if optimizer.name == "sgd" else optimizer.name,
             **fields,
         )
 

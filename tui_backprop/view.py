@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tui_backprop.functions import LOSSES
 from tui_backprop.notes import notes_at, slide_text
 from tui_backprop.numbers import fmt
+from tui_backprop.param import Param
 from tui_backprop.trace import Iteration, Step, Trace
 
 FACTOR_NAMES = (
@@ -19,6 +21,26 @@ FACTOR_NAMES = (
     ("node_value", "value of the node feeding the weight"),
     ("activation_slope", "slope of the activation at the node fed into"),
 )
+
+
+# softmax outputs (and sigmoid with binary cross-entropy): the slope is taken at the
+# node's weighted sum, so the activation's slope is already inside the first factor
+FACTOR_NAMES_AT_SUM = (
+    ("loss_slope", "slope of the loss at the weighted sum of the node fed into (p − t)"),
+    ("node_value", "value of the node feeding the weight"),
+    ("activation_slope", "1: the activation's slope is inside the first factor"),
+)
+
+
+def _slopes_at_sum(trace: Trace, record: Iteration, node: str | None) -> bool:
+    backward = record.backward
+    if backward is None or node is None:
+        return False
+    last = len(trace.layer_nodes) - 1
+    for k, names in enumerate(trace.layer_nodes[1:]):
+        if node in names:
+            return backward.value_slopes[k] is not None or (k == last - 1 and bool(backward.paired))
+    return False
 
 
 @dataclass(frozen=True)
@@ -94,6 +116,10 @@ class StepView:
     # factors of a weight's slope, "result" for the number the step computes
     formula_parts: tuple[tuple[str, str | None], ...] = ()
     extra: dict = field(default_factory=dict)
+    # the data table's words: squared-error losses, or a cross-entropy's
+    error_column: str = "error"
+    point_loss_column: str = "squared error"
+    total_label: str = "total squared error"
 
     def header(self) -> str:
         if self.final:
@@ -130,7 +156,7 @@ def build_view(
 
     tints = {}
     if step.kind == "weight_slope":
-        tints = {step.weight.split("->")[0]: "feeding", step.node: "fed"}
+        tints = {Param.parse(step.weight).source: "feeding", step.node: "fed"}
     nodes: dict[str, NodeView] = {}
     for k, names in enumerate(trace.layer_nodes):
         for j, name in enumerate(names):
@@ -171,7 +197,7 @@ def build_view(
     for k, layer in enumerate(scenario.layers):
         for j, node in enumerate(layer.nodes):
             for i, source in enumerate(previous):
-                edge = f"{source}->{node}"
+                edge = str(Param.weight(source, node))
                 weights[edge] = _weight_view(
                     record,
                     known,
@@ -185,7 +211,7 @@ def build_view(
                     d=d,
                 )
             if layer.bias is not None:
-                name = f"bias:{node}"
+                name = str(Param.bias(node))
                 weights[name] = _weight_view(
                     record,
                     known,
@@ -204,7 +230,8 @@ def build_view(
     factors = ()
     if step.kind in ("weight_slope", "bias_slope") and len(step.numbers["factors"]) == 1:
         only = step.numbers["factors"][0]
-        factors = tuple((key, meaning, fmt(only[key], d)) for key, meaning in FACTOR_NAMES)
+        names = FACTOR_NAMES_AT_SUM if _slopes_at_sum(trace, record, step.node) else FACTOR_NAMES
+        factors = tuple((key, meaning, fmt(only[key], d)) for key, meaning in names)
 
     rows, hidden, total_error, loss = _data_rows(trace, record, known, point, d)
     warning = ""
@@ -246,7 +273,14 @@ def build_view(
         total_error=total_error,
         loss=loss,
         warning=warning,
+        **_column_names(scenario.loss),
     )
+
+
+def _column_names(loss: str) -> dict[str, str]:
+    if not LOSSES[loss].uses_logs:
+        return {}
+    return {"error_column": "p − t", "point_loss_column": "loss", "total_label": "sum of losses"}
 
 
 AFTER_TRAINING = (
@@ -337,9 +371,9 @@ def _active_edges(trace: Trace, step: Step) -> tuple[tuple[str, ...], str]:
         return (), "forward"
     k = next(i for i, names in enumerate(layers) if step.node in names)
     if step.phase == "forward" and k > 0:
-        return tuple(f"{s}->{step.node}" for s in layers[k - 1]), "forward"
+        return tuple(str(Param.weight(s, step.node)) for s in layers[k - 1]), "forward"
     if step.kind == "node_slope" and k < len(scenario.layers):
-        return tuple(f"{step.node}->{t}" for t in layers[k + 1]), "backward"
+        return tuple(str(Param.weight(step.node, t)) for t in layers[k + 1]), "backward"
     return (), "forward"
 
 
@@ -379,6 +413,36 @@ def _data_rows(trace: Trace, record: Iteration, known, point: int, d: int):
         total_error = fmt(record.squared_errors.sum(), d)
         loss = fmt(record.loss, d)
     return tuple(rows), scenario.points - len(shown), total_error, loss
+
+
+def node_numbers(trace: Trace, number: int, decimals: int) -> dict[str, dict[str, list[str]]]:
+    """Every number a node can show in this iteration, for every point of its batch:
+    node -> line kind ("z", "value", "act", "slope", "target", "error") -> texts.
+    The diagram sizes its boxes from these, so no point's number is ever cut."""
+    record = trace.iteration(number)
+    scenario = trace.scenario
+    last = len(scenario.layers)
+    rows = range(len(record.batch))
+    shown: dict[str, dict[str, list[str]]] = {}
+    for k, names in enumerate(trace.layer_nodes):
+        for j, name in enumerate(names):
+            lines = shown[name] = {
+                "value": [fmt(record.forward.values[k][r, j], decimals) for r in rows]
+            }
+            if not k:
+                continue
+            lines["z"] = [fmt(record.forward.pre_activations[k - 1][r, j], decimals) for r in rows]
+            if record.backward is not None:
+                backward = record.backward
+                lines["slope"] = [fmt(backward.node_slopes[k - 1][r, j], decimals) for r in rows]
+                lines["act"] = [
+                    fmt(backward.activation_slopes[k - 1][r, j], decimals) for r in rows
+                ]
+            if k == last and record.errors is not None:
+                points = [int(p) for p in record.batch]
+                lines["target"] = [fmt(scenario.targets[p][j], decimals) for p in points]
+                lines["error"] = [fmt(record.errors[r][j], decimals) for r in rows]
+    return shown
 
 
 def element_details(trace: Trace, index: int, element: str) -> list[str]:

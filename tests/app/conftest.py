@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 import textual.constants
@@ -52,6 +53,15 @@ def canvas_box_text(screen, name: str) -> str:
     box = layout.nodes.get(name) or layout.labels[name]
     lines = canvas.text_lines()
     return "\n".join(lines[y][box.x : box.x + box.width] for y in range(box.y, box.y + box.height))
+
+
+async def wait_until(pilot, condition, what: str, timeout: float = 10.0) -> None:
+    """Let the app run until `condition()` holds: a wait on the app's state, which ends
+    as soon as it holds (`timeout` only bounds a wait that never ends)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        await pilot.pause()
 
 
 async def click_element(pilot, name: str) -> None:

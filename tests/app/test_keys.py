@@ -7,11 +7,12 @@ phase and step number, the numbers shown), not on exact layout.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
-from conftest import click_element, narration_text
+from conftest import click_element, narration_text, wait_until
 from textual.command import CommandPalette
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from tui_backprop.app.screens.goto import GoToScreen
 from tui_backprop.app.screens.keys_help import KeysHelpScreen
@@ -268,8 +269,10 @@ async def test_autoplay_toggles_and_plus_minus_change_its_speed(lesson):
         await pilot.press("p")
         assert screen.playing
         assert "playing" in header_text(screen)
-        await pilot.pause(1.0)
-        assert screen.index <= 1, "the slowest autoplay stepped within a second"
+        # the timer that steps runs, at the slowest delay announced
+        slowest = seconds(notes[-1][0])
+        assert slowest == max(seconds(message) for message, _ in notes)
+        assert screen.timer._active.is_set() and screen.timer._interval == slowest
         # + speeds it up while it plays; "=" is the unshifted "+" key.
         await pilot.press("plus")
         await pilot.press("equals_sign")
@@ -277,15 +280,16 @@ async def test_autoplay_toggles_and_plus_minus_change_its_speed(lesson):
         assert delays[-1] < delays[-2] < delays[-3]
         await pilot.press(*["plus"] * 6)  # the fastest
         assert screen.playing
-        begin = screen.index
-        await pilot.pause(1.2)  # 8 ticks at the fastest speed; a loaded machine drops some
-        assert screen.index - begin >= 2, "the fastest autoplay did not step"
+        fastest = seconds(notes[-1][0])
+        assert screen.timer._interval == fastest
+        begin, started = screen.index, time.monotonic()
+        await wait_until(pilot, lambda: screen.index - begin >= 2, "the fastest autoplay stepping")
+        # two ticks (a loaded machine drops some: the old bound of 8 ticks' time is kept)
+        assert time.monotonic() - started < 8 * fastest
         await pilot.press("p")
         assert not screen.playing
         assert "playing" not in header_text(screen)
-        stopped = screen.index
-        await pilot.pause(0.5)
-        assert screen.index == stopped, "autoplay kept going after p"
+        assert not screen.timer._active.is_set(), "autoplay's timer kept running after p"
 
 
 async def test_autoplay_stops_at_the_end(lesson):
@@ -295,10 +299,7 @@ async def test_autoplay_stops_at_the_end(lesson):
         last = len(screen.trace) - 1
         assert last == 48
         await pilot.press(*["plus"] * 6, "p")
-        for _ in range(50):  # two steps to go at the fastest speed
-            if not screen.playing:
-                break
-            await pilot.pause(0.1)
+        await wait_until(pilot, lambda: not screen.playing, "autoplay stopping at the end")
         assert screen.index == last
         assert not screen.playing
         await pilot.press("p")  # at the end: nothing to play
@@ -381,18 +382,26 @@ async def test_ctrl_p_opens_the_command_palette(lesson):
         assert isinstance(app.screen, LessonScreen)
 
 
-async def search(app, text: str) -> None:
-    """Type into the command palette's input at once (one search, not one a letter)."""
-    assert isinstance(app.screen, CommandPalette)
-    app.screen.query_one(Input).value = text
+async def search(pilot, text: str) -> None:
+    """Type into the command palette's input at once (one search, not one a letter), and
+    wait until the highlighted command is one that matches."""
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+    palette.query_one(Input).value = text
+    found = palette.query_one(OptionList)
+
+    def matched() -> bool:
+        option = found.highlighted is not None and found.get_option_at_index(found.highlighted)
+        return bool(option) and text.lower() in str(option.prompt).lower()
+
+    await wait_until(pilot, matched, f"the palette finding {text!r}")
 
 
 async def test_command_palette_opens_a_scenario_and_runs_lesson_actions(lesson):
     app = lesson()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
-        await search(app, "single-weight")
-        await pilot.pause(0.3)
+        await search(pilot, "single-weight")
         await pilot.press("enter")
         await pilot.pause()
         screen = app.screen
@@ -402,8 +411,7 @@ async def test_command_palette_opens_a_scenario_and_runs_lesson_actions(lesson):
         assert screen.scenario.title in header_text(screen)
         # The lesson's own actions are there too.
         await pilot.press("ctrl+p")
-        await search(app, "Last step")
-        await pilot.pause(0.3)
+        await search(pilot, "Last step")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
@@ -511,3 +519,25 @@ async def test_clicking_an_edge_or_empty_canvas_selects_nothing(lesson):
         await pilot.click(canvas, offset=empty)
         assert screen.details is None
         assert screen.index == 26
+
+
+async def test_a_key_during_an_animation_shows_its_own_step_at_once(lesson):
+    """Next animates a step in; another key pressed before that animation ends finishes
+    it and acts. The formula line shows the new step at once (the end of the interrupted
+    animation used to write its own step's formula over it for the next third of a
+    second), and after `back` the step before, whole."""
+    app = lesson(start=40)
+    async with app.run_test(size=SIZE) as pilot:
+        app.animation_level = "full"
+        screen = app.screen
+        await pilot.pause()
+        canvas = screen.query_one("#network")
+        screen.action_next()  # step 42's numbers on their way
+        assert canvas.progress < 1
+        screen.action_next()  # at once, as a fast key would: step 43 animates in
+        assert screen.index == 42 and canvas.progress < 1
+        head = screen.trace[42].text.rpartition(" = ")[0]  # its result is still on its way
+        assert formula_text(screen).startswith(f"43. {head} = "), formula_text(screen)
+        screen.action_previous()  # back: no animation
+        assert screen.index == 41
+        assert formula_text(screen).startswith(f"42. {screen.trace[41].text}")

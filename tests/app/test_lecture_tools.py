@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from conftest import canvas_box_text
+from conftest import canvas_box_text, wait_until
 
 from tui_backprop.app.app import BackpropApp
 from tui_backprop.app.messages import ElementClicked
@@ -296,15 +296,13 @@ async def test_bookmarks_key_lists_and_jumps():
 async def test_autoplay_from_the_command_line_plays():
     app = BackpropApp(resolve("backprop-relu"), 0, autoplay=0.05)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.6)
         screen = app.screen
         assert screen.playing
-        assert screen.index >= 3
+        await wait_until(pilot, lambda: screen.index >= 3, "autoplay stepping")
         await pilot.press("p")
         await pilot.pause()
-        stopped = screen.index
-        await pilot.pause(0.3)
-        assert not screen.playing and screen.index == stopped
+        assert not screen.playing
+        assert not screen.timer._active.is_set(), "autoplay's timer kept running after p"
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from tui_backprop.app.screens.ask_value import AskValueScreen
 from tui_backprop.app.screens.bookmarks import BookmarksScreen
 from tui_backprop.gradcheck import TOLERANCE_TEXT, check_iteration
 from tui_backprop.numbers import fmt
+from tui_backprop.param import Param
 from tui_backprop.places import resolve_place
 from tui_backprop.trace import Trace
 
@@ -36,7 +37,7 @@ def parse_number(text: str) -> float:
 
 
 def is_weight(element: str | None) -> bool:
-    return element is not None and ("->" in element or element.startswith("bias:"))
+    return Param.is_name(element)
 
 
 class LectureToolsScreen(Screen):

@@ -22,7 +22,7 @@ from tui_backprop.layout import fit_network
 from tui_backprop.reveal import covered_view
 from tui_backprop.scenario import Scenario
 from tui_backprop.trace import Trace
-from tui_backprop.view import StepView, build_view, element_details
+from tui_backprop.view import StepView, build_view, element_details, node_numbers
 
 MIN_WIDTH, MIN_HEIGHT = 60, 18
 WIDE = 120  # columns: from here on the narration sits beside the network
@@ -192,7 +192,8 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
                 build_view(self.trace, first, self.decimals),
                 build_view(self.trace, last, self.decimals),
             ]
-            self._needs_seen = {key: diagram.needs_of(self.shape, views)}
+            numbers = node_numbers(self.trace, number, self.decimals)
+            self._needs_seen = {key: diagram.needs_of(self.shape, views, numbers)}
         return self._needs_seen[key]
 
     def _formula_height(self, width: int) -> int:

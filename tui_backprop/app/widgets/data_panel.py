@@ -47,9 +47,14 @@ def table_lines(
         many = condensed >= 2 and len(outputs) > 1
         names = f" ({focus})" if many else ""
         words = (
-            ("pred", "target", "error", "sq. err")
+            (
+                "pred",
+                "target",
+                view.error_column,
+                view.point_loss_column.replace("squared error", "sq. err"),
+            )
             if short
-            else ("prediction", "target", "error", "squared error")
+            else ("prediction", "target", view.error_column, view.point_loss_column)
         )
         header.append(words[0] + names)
         if has_targets:
@@ -87,7 +92,7 @@ def table_lines(
         total = view.total_error if view.total_error is not None else "·"
         loss = view.loss if view.loss is not None else "·"
         tail = f"   ({more} more points)" if more else ""
-        lines.append((f"total squared error {total}   loss {loss}{tail}", "bold"))
+        lines.append((f"{view.total_label} {total}   loss {loss}{tail}", "bold"))
     return lines, bool(condensed)
 
 
