@@ -6,7 +6,10 @@ trace's own steps, the same steps the app shows and --trace prints.
 
 from __future__ import annotations
 
+import io
+import json
 import math
+import re
 import subprocess
 import sys
 
@@ -15,8 +18,11 @@ import pytest
 
 from tui_backprop.bundled import ORDER, bundled_names, bundled_path
 from tui_backprop.cli import resolve
+from tui_backprop.notes import PLACEHOLDER, check_notes, notes_in, notes_starting_at
+from tui_backprop.places import check_bookmarks
 from tui_backprop.scenario import load_scenario
 from tui_backprop.trace import Trace
+from tui_backprop.writers import write_jsonl
 
 
 def steps_of(name: str, iteration: int = 1) -> list:
@@ -178,8 +184,64 @@ def test_big_network_shape():
 def test_every_bundled_scenario_has_its_narration(name: str):
     scenario = load_scenario(bundled_path(name))
     assert scenario.title and scenario.description and scenario.source
-    phases = {"forward"} | ({"loss", "backward", "update"} if scenario.has_targets else set())
-    assert phases <= set(scenario.notes), phases - set(scenario.notes)
+    assert scenario.notes and not any(note.plain for note in scenario.notes)  # all anchored
+    assert scenario.bookmarks  # the slides' moments
+    trace = Trace(scenario)
+    check_notes(trace)  # every anchor lands, no placeholder runs ahead
+    check_bookmarks(trace)
+    first = trace.iteration(1)
+    noted = {first.steps[n.offset].phase for n in notes_in(trace, 1)}
+    assert noted == {step.phase for step in first.steps}  # every phase is narrated
+
+
+@pytest.mark.parametrize("name", ORDER)
+def test_narration_is_written_in_the_slides_words(name: str):
+    scenario = load_scenario(bundled_path(name))
+    assert not re.search(r"\d", scenario.description)  # the picker gives no numbers away
+    for note in scenario.notes:
+        prose = PLACEHOLDER.sub("", note.text)
+        assert not re.search(r"\b(copy|copies|file|seed)\b", prose, re.I), note.text
+        assert not re.search(r"\w x \w| - ", prose), note.text  # × and − in prose
+        # numbers come from placeholders; only the formulas' constants are typed
+        typed = re.findall(r"(?<![\w.])\d+(?:\.\d+)?", prose)
+        assert set(typed) <= {"0", "1", "2"}, (note.text, typed)
+    texts = [note.text for note in scenario.notes]
+    assert len(texts) == len(set(texts))
+
+
+def slide_record(name: str, step_number: int) -> dict:
+    out = io.StringIO()
+    trace = Trace(resolve(name))
+    write_jsonl(trace, out)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert sum("slide" in r for r in records) == 1
+    return records[step_number - 1]
+
+
+def test_slide_mistakes_are_marked_where_they_happen():
+    # backprop-relu: the slide prints 18 for slope(a2->b2); b2's slope 12 × a2 1 × 1 = 12
+    relu = slide_record("backprop-relu", 21)
+    assert relu["weight"] == "a2->b2" and relu["slide"] == {"printed": 18, "value": 12}
+    assert relu["note"] == "b2's slope is 12, so this weight's slope is 12 × 1 × 1 = 12."
+    # activation-tanh: the figure still prints 9; 2 tanh(5) − tanh(1)
+    tanh = slide_record("activation-tanh", 6)
+    assert tanh["node"] == "output" and tanh["slide"]["printed"] == 9
+    assert tanh["slide"]["value"] == pytest.approx(2 * math.tanh(5) - math.tanh(1), abs=1e-15)
+    # baseline: "Actual − Predicted = 4"; here 9 − 13 = −4
+    base = slide_record("baseline", 5)
+    assert base["kind"] == "error" and base["slide"] == {"printed": 4, "value": -4}
+    # two-inputs: the new error printed as −2.5; 8.5 − 6 = 2.5 (iteration 2's error step)
+    two = slide_record("two-inputs", 9 + 3)  # iteration 1 has 9 steps
+    assert two["iteration"] == 2 and two["kind"] == "error"
+    assert two["slide"] == {"printed": -2.5, "value": 2.5}
+
+
+def test_squared_error_names_the_misprinted_third_error():
+    trace = Trace(resolve("squared-error"))
+    loss = next(i for i in range(len(trace)) if trace[i].kind == "loss")
+    text = " ".join(notes_starting_at(trace, loss))
+    assert "third error as 2" in text and "6 − 1 = 5" in text
+    assert "mean squared error, 50." in text
 
 
 def test_check_and_list_from_the_command_line():
@@ -197,18 +259,3 @@ def test_check_and_list_from_the_command_line():
     assert [line.split()[0] for line in listed] == list(ORDER)
     for line, name in zip(listed, ORDER, strict=True):
         assert load_scenario(bundled_path(name)).title in line
-
-
-def test_slide_mistakes_are_named_in_the_notes():
-    def notes(name: str) -> str:
-        text = " ".join(load_scenario(bundled_path(name)).notes.values())
-        return text.replace("−", "-")  # the notes use the minus sign of print
-
-    relu = notes("backprop-relu")
-    assert "18" in relu and "12" in relu and "Target Value = 10" in relu
-    assert "-2.5" in notes("two-inputs") and "it is 2.5" in notes("two-inputs")
-    assert "third error as 2" in notes("squared-error") and "6 - 1 = 5" in notes("squared-error")
-    assert "prints 9" in notes("activation-tanh") and "1.2382242525694254" in notes(
-        "activation-tanh"
-    )
-    assert "Actual - Predicted = 4" in notes("baseline") and "-4" in notes("baseline")

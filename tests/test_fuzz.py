@@ -12,8 +12,9 @@ Invariants:
 - 0 <= screen.index < len(screen.trace) after every action; the index is also
   guarded on every assignment, so the failing line is in the traceback;
 - at random moments the screen's text equals the text of the step reached by going
-  straight to it: screen_text(build_view(fresh Trace, index)) (with any what-if edits
-  the screen made replayed on the fresh trace).
+  straight to it: screen_text(covered_view(fresh Trace, index, ...)) (with any what-if edits
+  the screen made replayed on the fresh trace, and in reveal mode as many of the step's
+  numbers uncovered as on screen).
 
 Keys are posted the way a terminal sends them, without waiting for the app to finish
 each one; the test lets the app catch up every 10 to 30 keys.
@@ -60,9 +61,10 @@ from tui_backprop.app.widgets.formula_line import FormulaLine
 from tui_backprop.app.widgets.lesson_header import LessonHeader
 from tui_backprop.app.widgets.network_canvas import NetworkCanvas
 from tui_backprop.bundled import bundled_names, bundled_path
+from tui_backprop.reveal import covered_view
 from tui_backprop.scenario import load_scenario
 from tui_backprop.trace import Trace
-from tui_backprop.view import build_view, screen_text
+from tui_backprop.view import screen_text
 
 KEYS_PER_SCENARIO = int(os.environ.get("FUZZ_KEYS", "300"))
 SECONDS_PER_SCENARIO = float(os.environ.get("FUZZ_SECONDS", "6"))
@@ -183,7 +185,8 @@ def fresh_text(screen: LessonScreen) -> str:
     trace = Trace(screen.scenario, decimals=screen.trace.decimals)
     for name, args in screen.trace.__dict__.get("_fuzz_edits", []):
         getattr(trace, name)(*args)
-    return screen_text(build_view(trace, screen.index, decimals=screen.decimals))
+    # reveal mode: as many of the step's numbers uncovered as on screen
+    return screen_text(covered_view(trace, screen.index, screen.decimals, screen.numbers_shown()))
 
 
 def plain(widget) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from tui_backprop.errors import ScenarioError
-from tui_backprop.scenario import Scenario, load_scenario, parse_scenario
+from tui_backprop.scenario import PHASES, Scenario, load_scenario, parse_scenario
 
 # Issue 2's example, exactly as written there (comments and "..." notes included).
 ISSUE_EXAMPLE = """\
@@ -129,7 +129,8 @@ def test_issue_example_is_accepted_as_written():
     assert s.epochs == 1
     assert s.shuffle is False
     assert s.seed == 0
-    assert s.notes == {"forward": "...", "loss": "...", "backward": "...", "update": "..."}
+    assert {n.at.name: n.text for n in s.notes} == dict.fromkeys(PHASES, "...")
+    assert all(n.plain and n.at.kind == "phase" for n in s.notes)  # the old table still loads
     assert s.points == 1 and s.has_targets and s.iterations == 1
 
 
@@ -303,7 +304,7 @@ def test_defaults():
     assert s.shuffle is False
     assert s.seed == 0
     assert s.description == "" and s.source == ""
-    assert s.notes == {}
+    assert s.notes == () and s.slides == ()
     assert s.layers[0].activation == "identity"
     assert s.layers[0].bias is None
     assert s.iterations == 1

@@ -121,6 +121,8 @@ def _schema_key_paths(node: dict, prefix: str = "") -> set[str]:
     for key, sub in node.get("properties", {}).items():
         path = f"{prefix}{key}"
         paths.add(path)
+        if "oneOf" in sub and "properties" not in sub:  # notes: [[notes]] or the old table
+            sub = sub["oneOf"][0]
         if sub.get("type") == "array" and "items" in sub:
             paths |= _schema_key_paths(sub["items"], f"{path}[].")
         else:
@@ -191,7 +193,9 @@ def test_enums_and_limits_are_the_loaders():
     defs = SCHEMA["$defs"]
     assert props["network"]["properties"]["loss"]["enum"] == list(loader.LOSSES)
     assert defs["layer"]["properties"]["activation"]["enum"] == list(loader.ACTIVATIONS)
-    assert list(props["notes"]["properties"]) == list(loader.PHASES)
+    anchored, old_table = props["notes"]["oneOf"]
+    assert list(old_table["properties"]) == list(loader.PHASES)
+    assert anchored["items"] == {"$ref": "#/$defs/note"}
     assert props["network"]["properties"]["layers"]["maxItems"] == loader.MAX_LAYERS
     names, count = defs["names_or_count"]["oneOf"]
     assert names["maxItems"] == count["maximum"] == loader.MAX_NODES_PER_LAYER

@@ -44,8 +44,16 @@ def test_template_parses_as_written():
     scenario = parse_scenario(TEMPLATE, "template.toml")
     assert scenario.title
     assert scenario.has_targets
-    assert set(scenario.notes) == {"forward", "loss", "backward", "update"}
-    assert [b.step for b in scenario.bookmarks] == ["backward", "final"]
+    assert [note.at.text for note in scenario.notes] == [
+        "forward",
+        "error:out",
+        "weight_slope:a2->b2",
+        "every:update",
+    ]
+    assert [(mark.at.text, mark.printed) for mark in scenario.slides] == [
+        ("weight_slope:a2->b2", 18)
+    ]
+    assert [b.step for b in scenario.bookmarks] == ["backward", "weight_slope:a2->b2", "final"]
 
 
 def test_template_is_the_slides_relu_lesson():
@@ -119,11 +127,12 @@ def test_template_names_every_key_of_the_format():
     """Every key and every named choice the schema (kept equal to the loader by
     test_schema.py) allows, each written in the template as a key or a choice."""
     text = TEMPLATE
-    for table in ("[network]", "[[network.layers]]", "[data]", "[training]", "[notes]"):
+    tables = ("[network]", "[[network.layers]]", "[data]", "[training]", "[[notes]]", "[[slide]]")
+    for table in tables:
         assert f"\n{table}" in text, table
     assert "\n[[bookmarks]]" in text
     keys = _schema_keys(SCHEMA, set()) - {"layers", "network", "data", "training", "notes"}
-    keys -= {"bookmarks"}
+    keys -= {"bookmarks", "slide"}
     assert {"title", "file", "optimizer", "momentum", "beta_1", "epsilon"} <= keys
     for key in sorted(keys):
         assert re.search(rf"^(# )?{key} = ", text, re.MULTILINE), key

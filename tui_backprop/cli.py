@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--autoplay", type=float, metavar="SECONDS", help="start playing, one step every SECONDS"
     )
     parser.add_argument(
+        "--reveal",
+        action="store_true",
+        help="reveal mode: each step's numbers covered, one uncovered per Next (key m)",
+    )
+    parser.add_argument(
         "--handout",
         metavar="FILE.md",
         help="write the lesson as a Markdown handout ('-' for stdout) and exit",
@@ -152,11 +157,14 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         scenario = resolve(args.scenario or DEFAULT)
-        if scenario.bookmarks:
+        if scenario.bookmarks or scenario.notes or scenario.slides:
+            from tui_backprop.notes import check_notes
             from tui_backprop.places import check_bookmarks
             from tui_backprop.trace import Trace
 
-            check_bookmarks(Trace(scenario))
+            trace = Trace(scenario)
+            check_bookmarks(trace)
+            check_notes(trace)
     except ScenarioError as error:
         return fail(str(error))
     except OSError as error:  # e.g. a bundled folder made unreadable
@@ -193,9 +201,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{where}: no theme named {theme!r}; choose one of: {', '.join(theme_names())}"
             )
     if args.screenshot:
-        return save_screenshot(scenario, start, args.screenshot, size, theme)
+        return save_screenshot(scenario, start, args.screenshot, size, theme, args.reveal)
     opened = scenario if args.scenario or args.start_at or args.autoplay or room else None
-    return run_app(opened, start, args.autoplay, theme, room)
+    return run_app(opened, start, args.autoplay, theme, room, args.reveal)
 
 
 def resolve_start(scenario: Scenario, where: str) -> int:

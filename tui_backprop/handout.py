@@ -12,6 +12,7 @@ from typing import TextIO
 import numpy as np
 
 from tui_backprop.functions import LOSSES
+from tui_backprop.notes import notes_in, slide_text
 from tui_backprop.numbers import fmt
 from tui_backprop.scenario import Layer
 from tui_backprop.trace import Iteration, Step, Trace
@@ -67,7 +68,6 @@ class _Handout:
         self.trace = trace
         self.scenario = trace.scenario
         self.out = out
-        self.noted: set[str] = set()  # phases whose note has been written
         self.started = False
 
     def f(self, x: float) -> str:
@@ -165,6 +165,9 @@ class _Handout:
     def write_iteration(self, number: int) -> None:
         record = self.trace.iteration(number)
         self.block(f"## {md(iteration_heading(self.trace, number))}")
+        notes: dict[int, list[str]] = {}
+        for note in notes_in(self.trace, number) if self.scenario.notes else ():
+            notes.setdefault(record.steps[note.offset].index, []).append(note.text)
         phases: dict[str, list[Step]] = {}
         for step in record.steps:
             phases.setdefault(step.phase, []).append(step)
@@ -172,13 +175,26 @@ class _Handout:
             first, last = steps[0].number, steps[-1].number
             span = f"step {first}" if first == last else f"steps {first}–{last}"
             self.block(f"### {PHASE_TITLES.get(phase, phase)} ({span})")
-            note = self.scenario.notes.get(phase, "").strip()
-            if note and phase not in self.noted:
-                self.noted.add(phase)
-                self.block("\n".join(f"> {md(line)}".rstrip() for line in note.splitlines()))
-            self.block("\n".join(f"{step.number}. {md(step.text)}" for step in steps))
+            self.write_steps(steps, notes)
             if phase == "loss":
                 self.write_loss_table(record, steps)
+
+    def write_steps(self, steps: list[Step], notes: dict[int, list[str]]) -> None:
+        """The numbered steps; after a step, what the slide printed there and the notes
+        that first show there, as quotes."""
+        run: list[str] = []
+        for step in steps:
+            run.append(f"{step.number}. {md(step.text)}")
+            slide = slide_text(self.trace, step.index) if self.scenario.slides else ""
+            quotes = [f"**Slide:** {md(slide)}"] if slide else []
+            quotes += [md(note) for note in notes.get(step.index, ())]
+            if quotes:
+                self.block("\n".join(run))
+                run = []
+            for quote in quotes:
+                self.block("\n".join(f"> {line}".rstrip() for line in quote.splitlines()))
+        if run:
+            self.block("\n".join(run))
 
     def write_loss_table(self, record: Iteration, steps: list[Step]) -> None:
         errors = [s for s in steps if s.kind == "error"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from tui_backprop.errors import ScenarioError
+from tui_backprop.notes import FINAL, anchor_offset, parse_anchor
 from tui_backprop.trace import PHASES, Trace
 
 SELECTOR_HELP = (
     "a step number (12), forward, loss, backward, update, iteration:N, iteration:N:PHASE, "
-    "epoch:N, final, end, or a bookmark's name"
+    "epoch:N, final, end, a step as KIND:NAME (weight_slope:a2->b2), or a bookmark's name"
 )
 
 
@@ -48,7 +49,37 @@ def resolve_place(trace: Trace, selector: str, bookmarks: bool = True) -> int:
         if phase not in PHASES:
             raise ValueError(f'unknown phase "{phase}"; expected one of {", ".join(PHASES)}')
         return _phase_start(trace, iteration, phase)
+    index = _anchor_place(trace, text)
+    if index is not None:
+        return index
     raise ValueError(f'"{selector}" is not a place in the lesson; use {SELECTOR_HELP}')
+
+
+def _anchor_place(trace: Trace, text: str) -> int | None:
+    """A step named as in --trace jsonl (KIND:NAME, maybe iteration:N:KIND:NAME)."""
+    scenario = trace.scenario
+    elements = tuple(scenario.edge_names()) + tuple(
+        f"bias:{node}"
+        for layer in scenario.layers
+        if layer.bias is not None
+        for node in layer.nodes
+    )
+    try:
+        anchor = parse_anchor(text, scenario.node_names, elements)
+    except ValueError:
+        return None
+    number = anchor.iteration or 1  # every: the first iteration
+    if anchor.iteration == FINAL:
+        if not trace.scenario.has_targets:
+            raise ValueError("this scenario has no training, so no pass after it")
+        number = trace.iterations
+    if not 1 <= number <= trace.iterations:
+        raise ValueError(f"iteration {number} is outside 1..{trace.iterations}")
+    record = trace.iteration(number)
+    offset = anchor_offset(trace, record, anchor)
+    if offset is None:
+        raise ValueError(f'iteration {number} has no step "{text}"')
+    return record.first_index + offset
 
 
 def check_bookmarks(trace: Trace) -> None:

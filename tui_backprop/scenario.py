@@ -15,13 +15,20 @@ import numpy as np
 from tui_backprop.csv_points import read_points
 from tui_backprop.errors import ScenarioError
 from tui_backprop.functions import ACTIVATIONS, LOSSES
+from tui_backprop.notes import (
+    PHASES,
+    Anchor,
+    Note,
+    SlideMark,
+    check_placeholder,
+    parse_anchor,
+    placeholders,
+)
 from tui_backprop.optimizers import OPTIMIZERS
 from tui_backprop.optimizers import SETTINGS as OPTIMIZER_SETTINGS
 from tui_backprop.param import Param
 
 Position = tuple[int, int, int | None]  # (layer, receiving node, feeding node or None: bias)
-
-PHASES = ("forward", "loss", "backward", "update")
 
 # Bounds that keep a lesson on one screen and the engine instant; far above any lecture.
 MAX_FILE_BYTES = 5_000_000
@@ -72,7 +79,8 @@ class Scenario:
     epochs: int = 1
     shuffle: bool = False
     seed: int = 0
-    notes: dict[str, str] = field(default_factory=dict)
+    notes: tuple[Note, ...] = ()  # [[notes]], or the old [notes] table as phase notes
+    slides: tuple[SlideMark, ...] = ()  # [[slide]]: what the slide printed at a step
     bookmarks: tuple[Bookmark, ...] = ()
     path: str = ""
 
@@ -372,7 +380,17 @@ class _Reader:
         top = self.table(
             doc,
             "",
-            ("title", "description", "source", "network", "data", "training", "notes", "bookmarks"),
+            (
+                "title",
+                "description",
+                "source",
+                "network",
+                "data",
+                "training",
+                "notes",
+                "slide",
+                "bookmarks",
+            ),
             required=("title", "network", "data"),
         )
         title = self.text(top["title"], "title", allow_empty=False)
@@ -450,10 +468,9 @@ class _Reader:
             )
         shuffle = self.boolean(training.get("shuffle", False), "training.shuffle")
 
-        notes = {
-            key: self.text(value, f"notes.{key}")
-            for key, value in self.table(top.get("notes", {}), "notes", PHASES).items()
-        }
+        places = _Places(inputs, layers)
+        notes = self.notes(top.get("notes", []), places)
+        slides = self.slides(top.get("slide", []), places)
         bookmarks = self.bookmarks(top.get("bookmarks", []))
 
         optimizer = self.choice(
@@ -496,6 +513,7 @@ class _Reader:
             shuffle=shuffle,
             seed=seed,
             notes=notes,
+            slides=slides,
             bookmarks=bookmarks,
             path=self.file,
         )
@@ -723,3 +741,76 @@ class _Reader:
             step = self.text(step, f"{where}.step", allow_empty=False)
             result.append(Bookmark(name, step, self.text(spec.get("note", ""), f"{where}.note")))
         return tuple(result)
+
+    # -- narration ----------------------------------------------------------------
+
+    def anchor(self, value: Any, where: str, places: _Places) -> Anchor:
+        text = self.text(value, where, allow_empty=False)
+        try:
+            return parse_anchor(text, places.nodes, places.elements)
+        except ValueError as error:
+            raise self.fail(where, f'"{text}": {error}') from None
+
+    def notes(self, value: Any, places: _Places) -> tuple[Note, ...]:
+        """[[notes]] anchored notes, or the old [notes] table (one plain note per phase)."""
+        if isinstance(value, dict):
+            table = self.table(value, "notes", PHASES)
+            return tuple(
+                Note(Anchor(key, "phase", key), self.text(text, f"notes.{key}"), plain=True)
+                for key, text in table.items()
+            )
+        if not isinstance(value, list):
+            raise self.fail("notes", f"expected [[notes]] tables, found {_kind(value)}")
+        result = []
+        for i, spec in enumerate(value):
+            where = f"notes[{i}]"
+            spec = self.table(spec, where, ("at", "text"), required=("at", "text"))
+            anchor = self.anchor(spec["at"], f"{where}.at", places)
+            text = self.text(spec["text"], f"{where}.text", allow_empty=False)
+            self.placeholders(text, f"{where}.text", places)
+            result.append(Note(anchor, text))
+        return tuple(result)
+
+    def placeholders(self, text: str, where: str, places: _Places) -> None:
+        for inner in placeholders(text):
+            problem = check_placeholder(inner, places)
+            if problem:
+                raise self.fail(where, problem)
+
+    def slides(self, value: Any, places: _Places) -> tuple[SlideMark, ...]:
+        if not isinstance(value, list):
+            raise self.fail("slide", f"expected [[slide]] tables, found {_kind(value)}")
+        result = []
+        for i, spec in enumerate(value):
+            where = f"slide[{i}]"
+            spec = self.table(spec, where, ("at", "printed", "why"), required=("at", "printed"))
+            anchor = self.anchor(spec["at"], f"{where}.at", places)
+            if anchor.key == ("phase", "loss"):  # the slide's loss is the loss step's number
+                anchor = Anchor(anchor.text, "loss", "", anchor.iteration)
+            if anchor.kind == "phase":
+                raise self.fail(
+                    f"{where}.at",
+                    f'"{anchor.text}" is a phase; a slide\'s number belongs to one step',
+                    'name the step as KIND:NAME, e.g. "weight_slope:a2->b2"',
+                )
+            printed = self.number(spec["printed"], f"{where}.printed")
+            result.append(
+                SlideMark(anchor, printed, self.text(spec.get("why", ""), f"{where}.why"))
+            )
+        return tuple(result)
+
+
+class _Places:
+    """Names a note may use: nodes, output nodes, weights FROM->TO and bias:NODE."""
+
+    def __init__(self, inputs: list[str], layers: list[Layer]) -> None:
+        previous, elements = inputs, []
+        for layer in layers:
+            elements += [f"{src}->{dst}" for dst in layer.nodes for src in previous]
+            if layer.bias is not None:
+                elements += [f"bias:{node}" for node in layer.nodes]
+            previous = layer.nodes
+        self.computed = tuple(n for layer in layers for n in layer.nodes)
+        self.nodes = tuple(inputs) + self.computed
+        self.outputs = layers[-1].nodes
+        self.elements = tuple(elements)

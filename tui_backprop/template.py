@@ -106,12 +106,49 @@ seed = 0                       # default 0; seeds the shuffling and weights = "r
 # beta_2 = 0.999               # m = beta_1 m + (1 - beta_1) slope; v likewise with slope^2;
 # epsilon = 1e-8               # new = old - rate * m_hat / (sqrt(v_hat) + epsilon)
 
-[notes]                        # optional: lecture narration the app shows, one per phase
-forward = "Each node's value is the weighted sum of the values feeding it, activated."
-loss = "Error = prediction - target; the loss is the mean of the squared errors."
-backward = """A weight's slope = slope of the loss w.r.t. the node it feeds into \\
-x value of the node feeding it x slope of the activation."""  # """: text over lines
-update = "Every weight takes a small step downhill: new = old - learning rate x slope."
+# Notes: lecture narration, each anchored to a place in the lesson and shown from that
+# step on (never earlier), within its phase. Optional; as many as you like.
+# at is a phase, "forward", "loss", "backward", "update" (its first step), or one step
+# named as in --trace jsonl, KIND:NAME:
+#   "weighted_sum:a1", "node_value:a1", "error:out", "loss:" (the loss step itself),
+#   "node_slope:b2", "weight_slope:a2->b2", "bias_slope:bias:NODE",
+#   "weight_update:a2->b2", "bias_update:bias:NODE"
+# optionally prefixed with "iteration:N:" (default: the first iteration), "every:"
+# (each training iteration) or "final:" (the pass after training), e.g.
+# "iteration:2:node_value:out".
+# In text, placeholders are filled with the lesson's numbers at that step (also after
+# a what-if): {value:NODE} {z:NODE} {target:NODE} {error:NODE} {loss} {slope:NODE}
+# {slope:FROM->TO} {weight:FROM->TO} (before this iteration's update) {new:FROM->TO}
+# {lr} {point} {batch_size}; bias:NODE works wherever FROM->TO does. A number the
+# lesson has not reached at that step is an error of --check.
+[[notes]]
+at = "forward"
+text = "Each node's value is the weighted sum of the values feeding it, activated."
+
+[[notes]]
+at = "error:out"
+text = "error = prediction − target = {value:out} − {target:out} = {error:out}."
+
+[[notes]]
+at = "weight_slope:a2->b2"
+text = """b2's slope is {slope:b2}, so this weight's slope is \\
+{slope:b2} × {value:a2} × 1 = {slope:a2->b2}."""  # """: text over lines
+
+[[notes]]
+at = "every:update"
+text = "Every weight takes a small step downhill: new = old − {lr} × slope."
+
+# Slide: a number the slide prints at a step (at as for notes, but one step: "loss"
+# means the loss step). The app, the handout and --trace show it beside the computed
+# number, with why (placeholders as in notes; why is optional).
+[[slide]]
+at = "weight_slope:a2->b2"
+printed = 18
+why = "the slide used b2->out's slope, {slope:b2->out}, where b2's slope, {slope:b2}, belongs"
+
+# (The old form, one plain note per phase, still loads:
+#  [notes]
+#  forward = "..."   and loss, backward, update.)
 
 # Bookmarks: named places in the lesson; the app lists them and jumps to them, and
 # backprop-tui FILE.toml --start-at NAME opens there. Each needs a name and a step;
@@ -123,10 +160,15 @@ update = "Every weight takes a small step downhill: new = old - learning rate x 
 #   "epoch:N"              the first iteration of epoch N
 #   "final"                the forward pass and loss on the trained weights
 #   "end"                  the last step
+#   a step as KIND:NAME, as in notes' at, e.g. "weight_slope:a2->b2"
 [[bookmarks]]
 name = "slopes"
 step = "backward"
-note = "Where the slopes 6, 18, 6, 12, 21 and 42 come from."
+note = "Where the slopes come from."
+
+[[bookmarks]]
+name = "the slide's 18"
+step = "weight_slope:a2->b2"
 
 [[bookmarks]]
 name = "after training"

@@ -31,14 +31,14 @@ WORDS = {
     "input": "The data point's values go into the input nodes.",
     "weighted_sum": "Multiply each value feeding the node by its weight and add them up.",
     "node_value": "The node's value: the weighted sum, through the activation function.",
-    "error": "Error = prediction - target; the squared error is the error squared.",
+    "error": "Error = prediction − target; the squared error is the error squared.",
     "loss": "The loss function aggregates the errors of the batch's points into one number.",
     "node_slope": "Slope of the loss function w.r.t. the value at this node.",
     "weight_slope": "Slope for a weight = slope of the loss w.r.t. the value at the node we "
-    "feed into x the value of the node that feeds into our weight x the slope of the "
+    "feed into × the value of the node that feeds into our weight × the slope of the "
     "activation function at the node we feed into.",
     "bias_slope": "A bias is a weight whose feeding value is always 1.",
-    "weight_update": "Take a small step downhill: new weight = weight - learning rate x slope.",
+    "weight_update": "Take a small step downhill: new weight = weight − learning rate × slope.",
     "bias_update": "The bias takes the same small step downhill as the weights.",
     # variants: WORDS[f"{kind}:{variant}"] replaces WORDS[kind] for those steps
     "point_loss": "Each point's loss: how unlikely the network found the point's true class.",

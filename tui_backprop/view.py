@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tui_backprop.functions import LOSSES
+from tui_backprop.notes import notes_at, slide_text
 from tui_backprop.numbers import fmt
 from tui_backprop.param import Param
 from tui_backprop.trace import Iteration, Step, Trace
@@ -110,6 +111,7 @@ class StepView:
     total_error: str | None
     loss: str | None
     warning: str = ""
+    slide: str = ""  # what the slide printed here, beside the computed number, and why
     # the formula split into (text, role): role "fed", "feeding", "act" for the three
     # factors of a weight's slope, "result" for the number the step computes
     formula_parts: tuple[tuple[str, str | None], ...] = ()
@@ -137,15 +139,18 @@ def _sign(x: float) -> int:
 MAX_ROWS = 12
 
 
-def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepView:
-    """Everything visible at step `index` (0-based)."""
+def build_view(
+    trace: Trace, index: int, decimals: int | None = None, pending: bool = False
+) -> StepView:
+    """Everything visible at step `index` (0-based); `pending`: the step's own numbers
+    are still covered (reveal mode), so the network and the notes do not show them."""
     d = trace.decimals if decimals is None else decimals
     number, offset = trace.iteration_of(index)
     record = trace.iteration(number)
     step = record.steps[offset]
     scenario = trace.scenario
     point = record.shown_point[offset]
-    known = {key for key, at in record.revealed_at.items() if at <= offset}
+    known = {key for key, at in record.revealed_at.items() if at < offset + (not pending)}
     row_of = {int(p): r for r, p in enumerate(record.batch)}
     row = row_of[point]
 
@@ -257,7 +262,8 @@ def build_view(trace: Trace, index: int, decimals: int | None = None) -> StepVie
         formula_parts=_formula_parts(step),
         words=step.words,
         factors=factors,
-        note=_note(scenario.notes.get(step.phase, ""), number, record.final),
+        note=_note(trace, index, record.final, pending),
+        slide=slide_text(trace, index),
         nodes=nodes,
         weights=weights,
         active_edges=active_edges,
@@ -282,13 +288,11 @@ AFTER_TRAINING = (
 )
 
 
-def _note(note: str, iteration: int, final: bool) -> str:
-    """A scenario's notes speak of the first iteration; later ones say so."""
-    if final:
-        return AFTER_TRAINING + (f" (Note on the first iteration: {note})" if note else "")
-    if note and iteration > 1:
-        return f"On the first iteration: {note}"
-    return note
+def _note(trace: Trace, index: int, final: bool, pending: bool) -> str:
+    """The notes anchored in this step's phase, up to this step (never ahead of it),
+    the newest first."""
+    lines = notes_at(trace, index, pending)[::-1]  # newest first: it is about this step
+    return "\n".join([AFTER_TRAINING, *lines] if final else lines)
 
 
 def _weight_view(
@@ -458,7 +462,7 @@ def element_details(trace: Trace, index: int, element: str) -> list[str]:
 
 def screen_text(view: StepView) -> str:
     """A plain rendering of everything on screen, for tests that compare screens."""
-    parts = [view.header(), view.formula, view.words, view.note]
+    parts = [view.header(), view.formula, view.slide, view.words, view.note]
     for node in view.nodes.values():
         parts.append(f"{node.name} {node.pre_activation} {node.value} {node.slope}")
     for weight in view.weights.values():

@@ -402,16 +402,18 @@ async def test_picker_opens_the_highlighted_scenario(app_without_scenario):
 
 @pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["100x34", "80x24"])
 async def test_the_phase_note_can_be_read_in_full_from_the_keyboard(lesson, text_of, size):
-    """backprop-relu's backward note carries the slide's 18 -> 12 correction. The narration
-    gets the rows the other panels leave: where the note is longer, page down (or j)
-    scrolls to its end, page up (or k) back, and n hides and shows the narration."""
+    """backprop-relu's step 21 carries the slide's 18 -> 12 correction and the phase's
+    notes. The narration gets the rows the other panels leave: where it is longer, page
+    down (or j) scrolls to its end, page up (or k) back, and n hides and shows it."""
     app = lesson(start=20)  # step 21: slope(a2->b2) = 12 × 1 × 1 = 12
     async with app.run_test(size=size) as pilot:
         screen = app.screen
         await pilot.pause()
         note = screen.view.note
-        assert "The slide prints 18" in note
-        assert " ".join(note.split()) in " ".join(narration_text(screen).split())
+        assert "The slide prints 18 here; computed: 12" in screen.view.slide
+        assert "b2's slope is 12" in note
+        painted = " ".join(narration_text(screen).split())
+        assert " ".join(note.split()) in painted and screen.view.slide in painted
         panel = screen.query_one(NarrationPanel)
         assert panel.region.height > 0
         if size == (80, 24):
@@ -422,9 +424,9 @@ async def test_the_phase_note_can_be_read_in_full_from_the_keyboard(lesson, text
             await pilot.pause()
             pages += 1
             assert pages <= 20, "page down does not reach the end of the note"
-        # The narration's last line (the end of the note) is now on screen.
+        # The narration's last line (the step's words, after the notes) is now on screen.
         assert panel.scroll_y == panel.max_scroll_y
-        last_words = " ".join(note.split()[-3:])
+        last_words = " ".join(screen.view.words.split()[-3:])
         assert last_words in " ".join(text_of(panel).split()), text_of(panel)
         if pages:
             await pilot.press(*["k"] * pages)

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from textual.binding import Binding
 
 # The `?` screen shows the groups in this order.
-GROUPS = ("step", "jump", "pictures", "what-if", "export", "view")
+GROUPS = ("step", "class", "jump", "pictures", "what-if", "export", "view")
 GROUP_TITLES = {
     "step": "Step through the lesson",
+    "class": "Ask the class: reveal and predict",
     "jump": "Jump to a place",
     "pictures": "Pictures: plots of the loss",
     "what-if": "What if? Change a number and see",
@@ -56,6 +57,13 @@ ACTIONS: tuple[LessonAction, ...] = (
        "step", "p"),
     _a("plus,equals_sign", "faster", "Faster", "Autoplay faster", "step", "+ / ="),
     _a("minus", "slower", "Slower", "Autoplay slower", "step", "-"),
+    # -- class --------------------------------------------------------------------------
+    _a("m", "toggle_reveal", "Reveal",
+       "Reveal mode: each step's numbers covered; Next uncovers one at a time, then "
+       "moves on; Back covers them again", "class", "m"),
+    _a("t", "predict", "Predict",
+       "Predict, then check: type the number this step computes (the next step's if "
+       "this one's is shown); the score shows in the header", "class", "t"),
     # -- jump ---------------------------------------------------------------------------
     _a("right_square_bracket", "next_phase", "Phase»",
        "Next phase: forward pass, loss, backward pass, weight update", "jump", "]",

@@ -32,6 +32,7 @@ class BackpropApp(App):
         autoplay: float | None = None,
         theme: str | None = None,
         room: tuple[str, Path] | None = None,
+        reveal: bool = False,
     ) -> None:
         super().__init__()
         register_themes(self)
@@ -45,6 +46,7 @@ class BackpropApp(App):
         self.scenario = scenario
         self.start = start
         self.autoplay = autoplay
+        self.reveal = reveal
         self.classroom = None
         if room is not None:
             from tui_backprop.app.follow import Classroom
@@ -55,7 +57,7 @@ class BackpropApp(App):
         if self.scenario is None:
             self.push_screen(PickerScreen())
         else:
-            self.push_screen(LessonScreen(self.scenario, self.start, self.autoplay))
+            self.push_screen(LessonScreen(self.scenario, self.start, self.autoplay, self.reveal))
         if self.classroom is not None:
             self.classroom.start()
         if self.is_web:  # served: end with the server, even one that was killed
@@ -80,7 +82,7 @@ class BackpropApp(App):
 
     def open_scenario(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self.switch_screen(LessonScreen(scenario))
+        self.switch_screen(LessonScreen(scenario, reveal=self.reveal))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -106,8 +108,9 @@ def run_app(
     autoplay: float | None = None,
     theme: str | None = None,
     room: tuple[str, Path] | None = None,
+    reveal: bool = False,
 ) -> int:
-    app = BackpropApp(scenario, start, autoplay, theme, room)
+    app = BackpropApp(scenario, start, autoplay, theme, room, reveal)
     try:
         app.run()
     finally:
@@ -117,10 +120,15 @@ def run_app(
 
 
 def save_screenshot(
-    scenario: Scenario, start: int, path: str, size: tuple[int, int], theme: str | None = None
+    scenario: Scenario,
+    start: int,
+    path: str,
+    size: tuple[int, int],
+    theme: str | None = None,
+    reveal: bool = False,
 ) -> int:
     """Render one screen headless to SVG, as the lecturer would see it, and exit."""
-    app = BackpropApp(scenario, start, theme=theme)
+    app = BackpropApp(scenario, start, theme=theme, reveal=reveal)
 
     async def shoot(pilot) -> None:
         await pilot.pause()

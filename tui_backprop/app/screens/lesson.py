@@ -11,6 +11,7 @@ from tui_backprop import diagram, places
 from tui_backprop.app.actions import LESSON, bindings
 from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
+from tui_backprop.app.screens.narration_tools import NarrationTools
 from tui_backprop.app.widgets.data_panel import DataPanel
 from tui_backprop.app.widgets.formula_line import FormulaLine
 from tui_backprop.app.widgets.lesson_header import LessonHeader
@@ -18,6 +19,7 @@ from tui_backprop.app.widgets.narration_panel import NarrationPanel
 from tui_backprop.app.widgets.network_canvas import NetworkCanvas
 from tui_backprop.app.widgets.plot_panel import PlotPanel
 from tui_backprop.layout import fit_network
+from tui_backprop.reveal import covered_view
 from tui_backprop.scenario import Scenario
 from tui_backprop.trace import Trace
 from tui_backprop.view import StepView, build_view, element_details, node_numbers
@@ -52,13 +54,20 @@ def wrapped_rows(text: str, width: int) -> int:
     return rows
 
 
-class LessonScreen(LectureToolsScreen):
+class LessonScreen(NarrationTools, LectureToolsScreen):
     """Renders step `index` of the trace; every key only moves the index."""
 
     BINDINGS = bindings(LESSON)
 
-    def __init__(self, scenario: Scenario, start: int = 0, autoplay: float | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        start: int = 0,
+        autoplay: float | None = None,
+        reveal: bool = False,
+    ) -> None:
         super().__init__()
+        self.reveal = reveal
         self.autoplay = autoplay
         self.scenario = scenario
         self.trace = Trace(scenario)
@@ -229,10 +238,11 @@ class LessonScreen(LectureToolsScreen):
 
     def show(self, animate: bool = False) -> None:
         key, ready = self._ahead
-        if key == self._view_key(self.index):
+        shown = self.numbers_shown()  # reveal mode: the step's numbers uncovered so far
+        if shown is None and key == self._view_key(self.index):
             view = ready
         else:
-            view = build_view(self.trace, self.index, self.decimals)
+            view = covered_view(self.trace, self.index, self.decimals, shown)
         self.view = view
         if self._fitted is not None:
             size = self.app.size
@@ -247,6 +257,9 @@ class LessonScreen(LectureToolsScreen):
             badges.append(("✎ what-if", "bold $text-warning"))
         if view.warning:
             badges.append(("⚠ diverging", "bold $text-error"))
+        status = self.reveal_status()
+        if status:  # reveal mode, the prediction score
+            badges.append((status, "bold $text-accent"))
         self.query_one(LessonHeader).show(view, badges=badges)
         animate = animate and self.app.animation_level != "none"
         formula = self.query_one(FormulaLine)
@@ -270,9 +283,11 @@ class LessonScreen(LectureToolsScreen):
         if view.warning:
             lines.append(Content.styled(f"⚠ {view.warning}", "bold $text-error"))
         lines.extend(self.gradient_check_lines())
-        lines.append(Content.styled(view.words, "italic"))
-        if view.note:
+        if view.slide:  # what the slide printed here, beside the computed number
+            lines.append(Content.styled(view.slide, "bold $text-warning"))
+        if view.note:  # the scenario's narration, newest first: it is about this step
             lines.append(Content(view.note))
+        lines.append(Content.styled(view.words, "italic"))
         if condensed:
             lines.append(Content.styled(self.point_vectors(view), "$text-muted"))
         if self.details is not None:
@@ -314,10 +329,12 @@ class LessonScreen(LectureToolsScreen):
         return True
 
     def action_next(self) -> None:
-        self.go(self.index + 1)
+        if not self.uncover_next():
+            self.go(self.index + 1)
 
     def action_previous(self) -> None:
-        self.go(self.index - 1)
+        if not self.cover_previous():
+            self.go(self.index - 1)
 
     def action_next_phase(self) -> None:
         self.go(places.next_phase(self.trace, self.index))
@@ -357,6 +374,8 @@ class LessonScreen(LectureToolsScreen):
         self.show()
 
     def _tick(self) -> None:
+        if self.uncover_next():  # reveal mode: one number per tick, then the next step
+            return
         if self.index >= len(self.trace) - 1:
             self._set_playing(False)
             return
