@@ -7,6 +7,8 @@ and look at the SVGs under tests/app/__snapshots__/ before committing them.
 
 from __future__ import annotations
 
+import pytest
+
 from tui_backprop.app.app import BackpropApp
 from tui_backprop.cli import resolve
 
@@ -58,3 +60,11 @@ def test_weight_update(snap_compare):
 def test_final_loss(snap_compare):
     # Step 49: the loss after training.
     assert snap_compare(relu(), terminal_size=SIZE, run_before=at_step(49))
+
+
+# The projector screens reviewed for issue 10: a node's slope (13), a weight's slope with
+# its three factors (21) and an update (31), at the sizes a lecture meets.
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 55)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("step", [13, 21, 31])
+def test_projector_screens(snap_compare, step, size):
+    assert snap_compare(relu(), terminal_size=size, run_before=at_step(step))
