@@ -12,19 +12,19 @@ from rich.segment import Segment as RichSegment
 from textual import events
 from textual.geometry import Region, Size
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_backprop import diagram
 from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.roles import rich_styles
+from tui_backprop.app.widgets.cached_rows import CachedRows
 from tui_backprop.layout import NetworkLayout, Shape
 from tui_backprop.view import StepView
 
 ANIMATION_SECONDS = 0.33
 
 
-class NetworkCanvas(ScrollView, can_focus=False):
+class NetworkCanvas(CachedRows):
     """Draws the step's view; scrolls to keep the active node or weight in sight."""
 
     DEFAULT_CSS = """
@@ -46,7 +46,6 @@ class NetworkCanvas(ScrollView, can_focus=False):
         self._base: diagram.Cells = {}
         self._picture: diagram.Picture | None = None
         self._on_row: dict[int, list[str]] = {}
-        self._strips: dict[int, Strip] = {}
         self._styles: dict | None = None
 
     def on_mount(self) -> None:
@@ -56,20 +55,6 @@ class NetworkCanvas(ScrollView, can_focus=False):
         self._styles = None
         self._strips.clear()
         self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._base_style = None
-        self._strips.clear()
-
-    _base_style = None
-
-    @property
-    def base_style(self):
-        """rich_style walks the ancestors each time: once per style change is enough."""
-        if self._base_style is None:
-            self._base_style = self.rich_style
-        return self._base_style
 
     # -- what is drawn ------------------------------------------------------------
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from textual.content import Content
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui_backprop.app.widgets.cached_rows import CachedRows
 
-class TextRows(ScrollView, can_focus=False):
+
+class TextRows(CachedRows):
     """Shows a list of Content lines; wraps them to the width when `wrap` is set."""
 
     wrap = False
@@ -23,7 +24,6 @@ class TextRows(ScrollView, can_focus=False):
         self.content = Content("")  # everything shown, as one Content (tests read it)
         self._given: list[Content] = []
         self._rows: list[Content] = []
-        self._strips: dict[int, Strip] = {}
         self._width = 0
 
     def render(self) -> Content:
@@ -74,20 +74,6 @@ class TextRows(ScrollView, can_focus=False):
             self._strips.clear()
             self._layout_rows()
             self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._strips.clear()
-        self._base_style = None
-
-    _base_style = None
-
-    @property
-    def base_style(self):
-        """rich_style walks the ancestors each time: once per style change is enough."""
-        if self._base_style is None:
-            self._base_style = self.rich_style
-        return self._base_style
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
