@@ -113,11 +113,13 @@ def terminal():
 def step_through(term: Terminal) -> None:
     assert term.wait_for(re.escape(TITLE), 20), f"no title within 20 s:\n{term.text[-2000:]}"
     assert term.wait_for(r"1\s*/\s*49", 5), term.text[-2000:]
-    for _ in range(3):
+    # each key waits for the screen to show its step: the header's "step n/49" in its
+    # long form, "n/49" in its compact one (below 100 columns)
+    for shown in (2, 3, 4):
         term.send("l")
-        time.sleep(0.15)
-    # the header: "step 4/49" in its long form, "4/49" in its compact one (below 100 columns)
-    assert term.wait_for(r"(?<![\d/])4\s*/\s*49\b", 10), f"l did not step:\n{term.text[-2000:]}"
+        assert term.wait_for(rf"(?<![\d/]){shown}\s*/\s*49\b", 10), (
+            f"l did not step to {shown}:\n{term.text[-2000:]}"
+        )
 
 
 def test_starts_steps_and_quits_with_q(terminal):
