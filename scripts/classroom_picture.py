@@ -15,7 +15,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
-from served import CHROMIUM_FLAGS, Served, chromium_path, open_page  # noqa: E402
+from served import (  # noqa: E402
+    CHROMIUM_FLAGS,
+    Served,
+    chromium_path,
+    open_page,
+    set_b2_out_to_half,
+)
 
 
 def main() -> None:
@@ -32,12 +38,7 @@ def main() -> None:
                 executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
             )
             leader_page, leader = open_page(browser, leader_server.url)
-            leader.press(*["w"] * 9, "e")
-            leader.wait_for(r"New value for b2->out")
-            leader.press(*["Backspace"] * 12)
-            leader_page.keyboard.type("0.5")
-            leader.press("Enter")
-            leader.wait_for(r"b2->out = 0\.5")
+            set_b2_out_to_half(leader_page, leader)
             leader.press(*["Space"] * 12)
             leader.wait_for(r"step 13/")
             page, student = open_page(browser, follower_server.url, 1280, 760)

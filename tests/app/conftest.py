@@ -100,3 +100,16 @@ def numbers():
 @pytest.fixture
 def app_without_scenario() -> BackpropApp:
     return BackpropApp(None)
+
+
+def record_notifications(app) -> list[tuple[str, str]]:
+    """(message, severity) of every notification from now on, even after it expires."""
+    seen: list[tuple[str, str]] = []
+    notify = app.notify
+
+    def recording(message, *args, **kwargs):
+        seen.append((str(message), kwargs.get("severity", "information")))
+        return notify(message, *args, **kwargs)
+
+    app.notify = recording
+    return seen

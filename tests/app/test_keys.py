@@ -10,7 +10,7 @@ import re
 import time
 
 import pytest
-from conftest import click_element, narration_text, wait_until
+from conftest import click_element, narration_text, record_notifications, wait_until
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
 
@@ -234,19 +234,6 @@ async def test_restart(lesson):
 
 
 # -- autoplay ------------------------------------------------------------------------
-
-
-def record_notifications(app) -> list[tuple[str, str]]:
-    """(message, severity) of every notification from now on, even after it expires."""
-    seen: list[tuple[str, str]] = []
-    notify = app.notify
-
-    def recording(message, *args, **kwargs):
-        seen.append((str(message), kwargs.get("severity", "information")))
-        return notify(message, *args, **kwargs)
-
-    app.notify = recording
-    return seen
 
 
 def seconds(message: str) -> float:

@@ -7,7 +7,7 @@ slope(x1->a1) = 24 × 0.5 × 0 = 0.
 
 from __future__ import annotations
 
-from conftest import narration_text
+from conftest import narration_text, record_notifications
 
 from tui_backprop.app.app import BackpropApp
 from tui_backprop.app.widgets.lesson_header import LessonHeader
@@ -25,18 +25,6 @@ async def answer(pilot, text: str) -> None:
     pilot.app.screen.query_one("#ask-input").value = text
     await pilot.press("enter")
     await pilot.pause()
-
-
-def record_notifications(app) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-    notify = app.notify
-
-    def recording(message, *args, **kwargs):
-        seen.append((str(message), kwargs.get("severity", "information")))
-        return notify(message, *args, **kwargs)
-
-    app.notify = recording
-    return seen
 
 
 async def test_reveal_uncovers_factor_by_factor_and_back_covers():

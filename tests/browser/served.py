@@ -150,3 +150,16 @@ def open_page(browser, url: str, width: int = 1280, height: int = 800):
     screen.wait_for(r"(?:step )?\d+/\d+ ·")
     page.click("#terminal")
     return page, screen
+
+
+WEIGHTS_BEFORE_B2_OUT = 9  # w walks x1->a1, x2->a1, ... b1->out, b2->out
+
+
+def set_b2_out_to_half(page, screen) -> None:
+    """On a served backprop-relu page: select b2->out with w, and e it to 0.5."""
+    screen.press(*["w"] * WEIGHTS_BEFORE_B2_OUT, "e")
+    screen.wait_for(r"New value for b2->out")
+    screen.press(*["Backspace"] * 12)
+    page.keyboard.type("0.5")
+    screen.press("Enter")
+    screen.wait_for(r"b2->out = 0\.5")

@@ -3,10 +3,11 @@ leader's step 13 with its what-if value, one steps away and catches up with f.""
 
 from __future__ import annotations
 
+from served import set_b2_out_to_half
+
 # b2->out is 2 in backprop-relu. At 0.5 (by hand): out = 1 × 1 + 3 × 0.5 = 2.5, the error
 # 2.5 − 4 = −1.5, and step 13 shows the output's slope 2 × (−1.5) = −3.
 STEP_13 = r"slope\(out\) = 2 × error = 2 × \(-1\.5\) = -3"
-WEIGHTS_BEFORE_B2_OUT = 9  # w walks x1->a1, x2->a1, ... b1->out, b2->out
 
 
 def test_two_followers_reach_the_leaders_step_and_what_if(visit, serve):
@@ -18,12 +19,7 @@ def test_two_followers_reach_the_leaders_step_and_what_if(visit, serve):
     early.wait_for(r"following room lecture")
     total = leader.wait_for(r"(?:step )?1/(\d+) ·")[1]
 
-    leader.press(*["w"] * WEIGHTS_BEFORE_B2_OUT, "e")
-    leader.wait_for(r"New value for b2->out")
-    leader.press(*["Backspace"] * 12)
-    leader_page.keyboard.type("0.5")
-    leader.press("Enter")
-    leader.wait_for(r"b2->out = 0\.5")
+    set_b2_out_to_half(leader_page, leader)
     leader.press(*["Space"] * 12)
     leader.wait_for(rf"(?:step )?13/{total} ·")
     leader.wait_for(STEP_13)
