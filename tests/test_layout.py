@@ -17,6 +17,7 @@ from tui_backprop.layout import (
     Shape,
     braille_cells,
     braille_char,
+    braille_grid,
     fit_network,
     rasterize,
 )
@@ -163,3 +164,11 @@ def test_long_names_widen_their_nodes():
     shape = shape_of([("x1", "x2"), ("prediction",)], [False])
     layout = fit_network(shape, Needs((5, 7), (0, 8)), 78, 12)
     assert layout.nodes["prediction"].width >= len(" prediction ") + 2
+
+
+@given(st.lists(st.tuples(*[st.floats(0, 60, allow_nan=False)] * 4), min_size=1, max_size=40))
+def test_all_edges_at_once_make_the_cells_of_each_edge_rasterised_alone(ends):
+    """braille_grid (the base picture, NumPy) draws what rasterize draws edge by edge."""
+    segments = [Segment(x0, y0 / 2, x1, y1 / 2) for x0, y0, x1, y1 in ends]
+    expected = braille_cells([dot for segment in segments for dot in rasterize(segment)])
+    assert braille_grid(segments) == expected

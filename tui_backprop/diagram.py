@@ -110,13 +110,11 @@ def needs_of(
                 node[k] = max(node[k], len(LINE_PREFIX[kind]) + max(map(len, texts)))
     for view in views:
         for name, weight in view.weights.items():
-            k = 1 + next(i for i, names in enumerate(shape.layers[1:]) if _target(name) in names)
+            k = 1 + next(
+                i for i, names in enumerate(shape.layers[1:]) if Param.parse(name).target in names
+            )
             label[k] = max(label[k], label_width(weight))
     return Needs(tuple(node), tuple(label))
-
-
-def _target(weight: str) -> str:
-    return Param.parse(weight).target
 
 
 # -- drawing ------------------------------------------------------------------------

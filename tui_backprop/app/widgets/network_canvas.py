@@ -19,6 +19,7 @@ from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.roles import rich_styles
 from tui_backprop.app.widgets.cached_rows import CachedRows
 from tui_backprop.layout import NetworkLayout, Shape
+from tui_backprop.param import Param
 from tui_backprop.view import StepView
 
 ANIMATION_SECONDS = 0.33
@@ -137,7 +138,7 @@ class NetworkCanvas(CachedRows):
                 box = layout.labels.get(name) or layout.floating_label(
                     name, diagram.floating_width(weight)
                 )
-                box = box or layout.nodes[diagram._target(name)]
+                box = box or layout.nodes[Param.parse(name).target]
                 region = Region(box.x, box.y, box.width, box.height)
                 edge = layout.edges.get(name)
                 if edge is not None:
