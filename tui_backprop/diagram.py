@@ -8,7 +8,7 @@ Roles: the parts of the picture that get a colour of their own (see app/roles.py
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from tui_backprop.layout import (
     Box,
@@ -320,6 +320,22 @@ class Picture:
     elements: dict[str, tuple[Span, ...]]
     lit: Cells
 
+    @cached_property
+    def by_row(self) -> dict[int, list[tuple[int, str, str]]]:
+        """What each row draws over the base edges, as (x, text, role) in drawing
+        order: lit edges, then the elements, the travelling tags last."""
+        rows: dict[int, list[tuple[int, str, str]]] = {}
+        for (x, y), (char, role) in self.lit.items():
+            rows.setdefault(y, []).append((x, char, role))
+        tags = self.elements.get("tags", ())
+        for key, spans in self.elements.items():
+            if key != "tags":
+                for span in spans:
+                    rows.setdefault(span.y, []).append((span.x, span.text, span.role))
+        for span in tags:
+            rows.setdefault(span.y, []).append((span.x, span.text, span.role))
+        return rows
+
 
 def draw(
     layout: NetworkLayout,
@@ -364,48 +380,47 @@ def draw(
     return Picture(elements, lit)
 
 
-def rows_of(spans: tuple[Span, ...]) -> set[int]:
-    return {span.y for span in spans}
+BaseRow = tuple[list[str], list[str]]  # a row's characters and roles
 
 
-def changed_rows(before: Picture | None, after: Picture) -> set[int] | None:
-    """Rows whose drawing differs (None: everything)."""
-    if before is None:
-        return None
-    rows: set[int] = set()
-    for key in before.elements.keys() | after.elements.keys():
-        old, new = before.elements.get(key, ()), after.elements.get(key, ())
-        if old != new:
-            rows |= rows_of(old) | rows_of(new)
-    for key in before.lit.keys() | after.lit.keys():
-        if before.lit.get(key) != after.lit.get(key):
-            rows.add(key[1])
+def base_rows(width: int, height: int, base: Cells) -> list[BaseRow]:
+    """The base edges row by row, composed once per layout (a step copies a row)."""
+    rows = [([" "] * width, ["blank"] * width) for _ in range(height)]
+    for (x, y), (char, role) in base.items():
+        if 0 <= x < width and 0 <= y < height:
+            rows[y][0][x], rows[y][1][x] = char, role
     return rows
 
 
-def compose_row(
-    y: int, width: int, base: Cells, picture: Picture, on_row: dict[int, list[str]]
-) -> list[tuple[str, str]]:
-    """Row y as runs of (text, role): base edges, then lit edges, then elements."""
-    chars = [" "] * width
-    roles = ["blank"] * width
-    for x in range(width):
-        cell = picture.lit.get((x, y)) or base.get((x, y))
-        if cell is not None:
-            chars[x], roles[x] = cell
-    for key in on_row.get(y, ()):
-        for span in picture.elements.get(key, ()):
-            if span.y != y:
-                continue
-            for i, char in enumerate(span.text):
-                if 0 <= span.x + i < width:
-                    chars[span.x + i] = char
-                    roles[span.x + i] = span.role
-    for span in picture.elements.get("tags", ()):
-        if span.y == y:
-            for i, char in enumerate(span.text):
-                if 0 <= span.x + i < width:
-                    chars[span.x + i], roles[span.x + i] = char, span.role
+def changed_spans(before: Picture | None, after: Picture) -> dict[int, tuple[int, int]] | None:
+    """Per row whose drawing differs, the columns [x0, x1) that differ (None: all)."""
+    if before is None:
+        return None
+    spans: dict[int, tuple[int, int]] = {}
+
+    def mark(y: int, x0: int, x1: int) -> None:
+        old = spans.get(y)
+        spans[y] = (x0, x1) if old is None else (min(old[0], x0), max(old[1], x1))
+
+    for key in before.elements.keys() | after.elements.keys():
+        old, new = before.elements.get(key, ()), after.elements.get(key, ())
+        if old != new:
+            for span in (*old, *new):
+                mark(span.y, span.x, span.x + len(span.text))
+    for key in before.lit.keys() | after.lit.keys():
+        if before.lit.get(key) != after.lit.get(key):
+            mark(key[1], key[0], key[0] + 1)
+    return spans
+
+
+def compose_row(y: int, width: int, base: BaseRow, picture: Picture) -> list[tuple[str, str]]:
+    """Row y as runs of (text, role): the base edges, with the picture drawn over."""
+    chars, roles = base[0][:], base[1][:]
+    for x, text, role in picture.by_row.get(y, ()):
+        for i, char in enumerate(text, x):
+            if 0 <= i < width:
+                chars[i] = char
+                roles[i] = role
     runs: list[tuple[str, str]] = []
     start = 0
     for x in range(1, width + 1):
@@ -415,22 +430,11 @@ def compose_row(
     return runs
 
 
-def rows_index(picture: Picture) -> dict[int, list[str]]:
-    """Which elements draw on each row (tags are drawn last, on their own)."""
-    index: dict[int, list[str]] = {}
-    for key, spans in picture.elements.items():
-        if key == "tags":
-            continue
-        for y in rows_of(spans):
-            index.setdefault(y, []).append(key)
-    return index
-
-
 def picture_text(layout: NetworkLayout, base: Cells, picture: Picture) -> list[str]:
     """The whole picture as plain lines (tests read the numbers from it)."""
-    index = rows_index(picture)
+    rows = base_rows(layout.width, layout.height, base)
     return [
-        "".join(text for text, _ in compose_row(y, layout.width, base, picture, index))
+        "".join(text for text, _ in compose_row(y, layout.width, rows[y], picture))
         for y in range(layout.height)
     ]
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from tui_backprop import diagram, places
@@ -24,6 +27,8 @@ from tui_backprop.scenario import Scenario
 from tui_backprop.trace import Trace
 from tui_backprop.view import StepView, build_view, element_details, node_numbers
 
+PartT = TypeVar("PartT", bound=Widget)
+
 MIN_WIDTH, MIN_HEIGHT = 60, 18
 WIDE = 120  # columns: from here on the narration sits beside the network
 SIDE_SHARE = 32  # percent of the width the narration (or plot) takes beside it
@@ -31,6 +36,16 @@ MIN_NARRATION = 3  # rows the narration keeps below the network when it can
 MIN_PLOT = 10  # rows a plot needs to be read
 AUTOPLAY_DELAYS = (3.0, 2.0, 1.2, 0.8, 0.5, 0.3, 0.15)
 PLOT_ACTIONS = ("cycle_plot", "next_plot_weight", "next_plot_weight_b", "toggle_log_scale")
+
+
+def remember(cache: dict, key, compute, keep: int = 8):
+    """compute() once per key, keeping the `keep` newest (a few iterations either side)."""
+    if key in cache:
+        return cache[key]
+    if len(cache) >= keep:
+        del cache[next(iter(cache))]
+    value = cache[key] = compute()
+    return value
 
 
 def wrapped_rows(text: str, width: int) -> int:
@@ -85,11 +100,22 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
             self._layers, self._biases, [layer.activation for layer in scenario.layers]
         )
         self._needs_seen: dict[tuple, diagram.Needs] = {}
+        self._layouts: dict[tuple, object] = {}
         self._fitted: tuple | None = None
         self._formula_rows = 1
-        self._ahead: tuple[tuple, StepView | None] = ((), None)
+        self._views_ahead: dict[tuple, StepView] = {}  # built between keys
+        self._prefetch_timer = None
         self._formula_need: dict[tuple, int] = {}
         self._data_rows = 1
+        self._parts: dict[type, Widget] = {}
+
+    def part(self, kind: type[PartT]) -> PartT:
+        """The screen's one widget of this kind, looked up once (a query walks the DOM,
+        and a step would make a dozen)."""
+        found = self._parts.get(kind)
+        if found is None:
+            found = self._parts[kind] = self.query_one(kind)
+        return found
 
     # -- layout -----------------------------------------------------------------
 
@@ -136,10 +162,11 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         numbers, decimals or a what-if change them: never a step."""
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
-        self.query_one("#too-small", Static).update(
-            f"The terminal is {width}×{height}; this lesson needs at least "
-            f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window or reduce the font size."
-        )
+        if small:  # (updating a Static lays the screen out again: only when it shows)
+            self.query_one("#too-small", Static).update(
+                f"The terminal is {width}×{height}; this lesson needs at least "
+                f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window or reduce the font size."
+            )
         wide = width >= WIDE
         self.set_class(wide, "-wide")
         self._formula_rows = self._formula_height(width - 2)
@@ -156,10 +183,10 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         plot = self.plot_shown
         side_open = (self.narration_shown or plot) and not self.plot_zoomed
         side = self.query_one("#side")
-        network = self.query_one(NetworkCanvas)
+        network = self.part(NetworkCanvas)
         network.display = not (plot and self.plot_zoomed)
         side.display = side_open or (plot and self.plot_zoomed)
-        self.query_one(NarrationPanel).display = self.narration_shown and not plot
+        self.part(NarrationPanel).display = self.narration_shown and not plot
         if plot and self.plot_zoomed:
             side.styles.width, side.styles.height = "1fr", "1fr"
             net_width, net_height = width, body
@@ -183,16 +210,27 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         key = (width, height, needs)
         if key != self._fitted:
             self._fitted = key
-            canvas = self.query_one(NetworkCanvas)
-            canvas.set_layout(fit_network(self.shape, needs, max(width - 1, 10), max(height, 3)))
+            self.part(NetworkCanvas).set_layout(self._layout(*key))
 
-    def _needs(self) -> diagram.Needs:
-        """Cells the numbers of the current iteration need: the diagram keeps its size
-        while stepping through an iteration, and depends only on the step shown (not on
-        the steps seen before), so stepping back shows exactly what was shown."""
-        number, _ = self.trace.iteration_of(self.index)
-        key = (self.trace, len(self.trace.departures), self.decimals, number)
-        if key not in self._needs_seen:
+    def _layout(self, width: int, height: int, needs: diagram.Needs):
+        return remember(
+            self._layouts,
+            (width, height, needs),
+            lambda: fit_network(self.shape, needs, max(width - 1, 10), max(height, 3)),
+        )
+
+    def _iteration_key(self, number: int) -> tuple:
+        return (id(self.trace), len(self.trace.departures), self.decimals, number)
+
+    def _needs(self, number: int | None = None) -> diagram.Needs:
+        """Cells the numbers of an iteration (the current one by default) need: the
+        diagram keeps its size while stepping through an iteration, and depends only on
+        the step shown (not on the steps seen before), so stepping back shows exactly
+        what was shown."""
+        if number is None:
+            number = self.trace.iteration_of(self.index)[0]
+
+        def measure() -> diagram.Needs:
             record = self.trace.iteration(number)
             first = record.first_index
             last = first + len(record.steps) - 1
@@ -201,23 +239,26 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
                 build_view(self.trace, last, self.decimals),
             ]
             numbers = node_numbers(self.trace, number, self.decimals)
-            self._needs_seen = {key: diagram.needs_of(self.shape, views, numbers)}
-        return self._needs_seen[key]
+            return diagram.needs_of(self.shape, views, numbers)
 
-    def _formula_height(self, width: int) -> int:
-        """Rows for the longest formula of this iteration, and the factors' legend."""
-        number, _ = self.trace.iteration_of(self.index)
+        return remember(self._needs_seen, self._iteration_key(number), measure)
+
+    def _formula_height(self, width: int, number: int | None = None) -> int:
+        """Rows for the longest formula of an iteration, and the factors' legend."""
+        if number is None:
+            number = self.trace.iteration_of(self.index)[0]
         width = max(width, 20)
-        key = (id(self.trace), len(self.trace.departures), self.decimals, number, width)
-        if key not in self._formula_need:
-            record = self.trace.iteration(number)
-            rows = max(wrapped_rows(f"{step.number}. {step.text}", width) for step in record.steps)
+
+        def measure() -> int:
+            steps = self.trace.iteration(number).steps
+            rows = max(wrapped_rows(f"{step.number}. {step.text}", width) for step in steps)
             slopes = any(
                 step.kind in ("weight_slope", "bias_slope") and len(step.numbers["factors"]) == 1
-                for step in record.steps
+                for step in steps
             )
-            self._formula_need = {key: rows + slopes}
-        return self._formula_need[key]
+            return rows + slopes
+
+        return remember(self._formula_need, (*self._iteration_key(number), width), measure)
 
     @property
     def decimals(self) -> int:
@@ -231,25 +272,52 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         return (index, id(self.trace), len(self.trace.departures), self.decimals)
 
     def _prepare_next(self) -> None:
-        """After a frame: build the next step's view, so the next key only draws it."""
+        """After a frame: build the next step's view and draw its panels ahead, so the
+        next key only swaps in what changed; then, after a pause, the next iteration."""
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.stop()
+        self._prefetch_timer = self.set_timer(0.01, self._prefetch_iteration)
         index = self.index + 1
-        if index < len(self.trace) and self._ahead[0] != self._view_key(index):
-            self._ahead = (self._view_key(index), build_view(self.trace, index, self.decimals))
+        if index >= len(self.trace) or self._view_key(index) in self._views_ahead:
+            return
+        view = self._view_ahead(index)
+        number = self.trace.iteration_of(index)[0]
+        if self.numbers_shown() is not None or self._fitted is None:
+            return  # reveal mode covers the numbers: drawn when shown
+        layout = None
+        if number != self.trace.iteration_of(self.index)[0]:
+            if self._formula_height(self.app.size.width - 2, number) != self._formula_rows:
+                return  # the panels are sized anew: drawn when shown
+            layout = self._layout(*self._fitted[:2], self._needs(number))
+        self.part(LessonHeader).prepare(self._header_lines(view))
+        self.part(FormulaLine).prepare(FormulaLine.lines_for(view))
+        lines, condensed = self._data_lines(view)
+        self.part(DataPanel).prepare(lines)
+        self.part(NarrationPanel).prepare(self.narration_lines(view, condensed))
+        self.part(NetworkCanvas).prepare(view, layout)
 
-    def show(self, animate: bool = False) -> None:
-        key, ready = self._ahead
-        shown = self.numbers_shown()  # reveal mode: the step's numbers uncovered so far
-        if shown is None and key == self._view_key(self.index):
-            view = ready
-        else:
-            view = covered_view(self.trace, self.index, self.decimals, shown)
-        self.view = view
-        if self._fitted is not None:
-            size = self.app.size
-            if self._formula_height(size.width - 2) != self._formula_rows:
-                self._fit(size.width, size.height)  # this iteration's formulas differ
-            else:
-                self._fit_network(*self._fitted[:2])
+    def _view_ahead(self, index: int) -> StepView:
+        return remember(
+            self._views_ahead,
+            self._view_key(index),
+            lambda: build_view(self.trace, index, self.decimals),
+            keep=4,
+        )
+
+    def _prefetch_iteration(self) -> None:
+        """In a pause between keys: build the next iteration (its steps, its sizes, its
+        layout and its first step), so that `}` or stepping into it need not wait."""
+        self._prefetch_timer = None
+        number = self.trace.iteration_of(self.index)[0] + 1
+        if self._fitted is None or number > self.trace.iteration_of(len(self.trace) - 1)[0]:
+            return
+        self._formula_height(self.app.size.width - 2, number)
+        self.part(NetworkCanvas).prepare_layout(
+            self._layout(*self._fitted[:2], self._needs(number))
+        )
+        self._view_ahead(self.trace.first_index(number))
+
+    def _header_lines(self, view: StepView) -> list[Content]:
         badges = []
         if self.playing:
             badges.append(("▶ playing", "$text-accent"))
@@ -260,18 +328,43 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         status = self.reveal_status()
         if status:  # reveal mode, the prediction score
             badges.append((status, "bold $text-accent"))
-        self.query_one(LessonHeader).show(view, badges=badges)
+        return self.part(LessonHeader).lines_for(view, badges)
+
+    def _data_lines(self, view: StepView) -> tuple[list[Content], bool]:
+        scenario = self.scenario
+        outputs = scenario.layers[-1].nodes
+        return self.part(DataPanel).lines_for(
+            view, scenario.inputs, outputs, scenario.has_targets, self._data_rows
+        )
+
+    def show(self, animate: bool = False) -> None:
+        shown = self.numbers_shown()  # reveal mode: the step's numbers uncovered so far
+        ready = self._views_ahead.get(self._view_key(self.index))
+        if shown is None and ready is not None:
+            view = ready
+        else:
+            view = covered_view(self.trace, self.index, self.decimals, shown)
+        self.view = view
+        if self._fitted is not None:
+            size = self.app.size
+            if self._formula_height(size.width - 2) != self._formula_rows:
+                self._fit(size.width, size.height)  # this iteration's formulas differ
+            else:
+                self._fit_network(*self._fitted[:2])
+        self.part(LessonHeader).set_lines(self._header_lines(view))
         animate = animate and self.app.animation_level != "none"
-        formula = self.query_one(FormulaLine)
+        formula = self.part(FormulaLine)
         # animated: the result (and a slope's factors) join the formula as they arrive
         formula.show(view, frozenset({"result"}) if animate else frozenset())
-        data = self.query_one(DataPanel)
-        outputs = self.scenario.layers[-1].nodes
-        data.show(view, self.scenario.inputs, outputs, self.scenario.has_targets, self._data_rows)
-        canvas = self.query_one(NetworkCanvas)
+        lines, condensed = self._data_lines(view)
+        data = self.part(DataPanel)
+        data.condensed = condensed
+        data.set_lines(lines)
+        canvas = self.part(NetworkCanvas)
         canvas.selected = self.details
-        canvas.show(view, animate=animate, on_arrival=lambda: formula.show(view))
-        self.query_one(NarrationPanel).show(self.narration_lines(view, data.condensed))
+        arrival = (lambda: formula.show(view)) if animate else None
+        canvas.show(view, animate=animate, on_arrival=arrival)
+        self.part(NarrationPanel).show(self.narration_lines(view, condensed))
         self._show_plots(view)
         self.call_after_refresh(self._prepare_next)
 
@@ -412,7 +505,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
 
         # The key list covers the narration only: the formula line and network stay in view.
         # Over the narration, below the network: the formula and the network stay in view.
-        network = self.query_one(NetworkCanvas).region
+        network = self.part(NetworkCanvas).region
         self.app.push_screen(KeysHelpScreen(keep_rows=network.y + network.height))
 
     def action_toggle_narration(self) -> None:
@@ -421,10 +514,10 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         self.show()
 
     def action_narration_down(self) -> None:
-        self.query_one(NarrationPanel).scroll_page_down(animate=False)
+        self.part(NarrationPanel).scroll_page_down(animate=False)
 
     def action_narration_up(self) -> None:
-        self.query_one(NarrationPanel).scroll_page_up(animate=False)
+        self.part(NarrationPanel).scroll_page_up(animate=False)
 
     def action_clear_details(self) -> None:
         self.details = None
@@ -448,35 +541,32 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         return True if panel.modes else None
 
     def _show_plots(self, view: StepView) -> None:
-        panels = self.query(PlotPanel)
-        if not panels:
-            return
-        panel = panels.first()
+        panel = self.part(PlotPanel)
         panel.follow_click(self.details)
         panel.show(self.trace, self.index, view, self.decimals)
 
     def action_cycle_plot(self) -> None:
-        self.query_one(PlotPanel).cycle()
+        self.part(PlotPanel).cycle()
         self._fit(self.app.size.width, self.app.size.height)  # the plot takes the side's place
         self.show()
 
     def action_zoom_plot(self) -> None:
         if not self.plot_shown:
-            self.query_one(PlotPanel).cycle()
+            self.part(PlotPanel).cycle()
         self.plot_zoomed = not self.plot_zoomed
         self._fit(self.app.size.width, self.app.size.height)
         self.show()
 
     def action_next_plot_weight(self) -> None:
         """Select the next weight: the curve is drawn against it, 'e' edits it."""
-        self.details = self.query_one(PlotPanel).next_weight()
+        self.details = self.part(PlotPanel).next_weight()
         self.show()
 
     def action_next_plot_weight_b(self) -> None:
-        self.query_one(PlotPanel).next_weight(second=True)
+        self.part(PlotPanel).next_weight(second=True)
         self.show()
 
     def action_toggle_log_scale(self) -> None:
-        panel = self.query_one(PlotPanel)
+        panel = self.part(PlotPanel)
         panel.log_scale = not panel.log_scale
         self.show()

@@ -110,7 +110,14 @@ class DataPanel(TextRows):
     condensed = False
 
     def show(self, view: StepView, inputs, outputs, has_targets: bool, count: int) -> None:
-        lines, self.condensed = table_lines(
+        lines, self.condensed = self.lines_for(view, inputs, outputs, has_targets, count)
+        self.set_lines(lines)
+
+    def lines_for(
+        self, view: StepView, inputs, outputs, has_targets: bool, count: int
+    ) -> tuple[list[Content], bool]:
+        """The lines, and whether the columns were condensed."""
+        lines, condensed = table_lines(
             view, inputs, outputs, has_targets, count, max(self.size.width - 2, 40)
         )
-        self.set_lines([Content.styled(text, style) for text, style in lines])
+        return [Content.styled(text, style) for text, style in lines], condensed

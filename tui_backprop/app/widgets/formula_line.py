@@ -52,8 +52,12 @@ class FormulaLine(TextRows):
     wrap = True
 
     def show(self, view: StepView, hidden: frozenset[str] = frozenset()) -> None:
+        self.set_lines(self.lines_for(view, hidden))
+
+    @staticmethod
+    def lines_for(view: StepView, hidden: frozenset[str] = frozenset()) -> list[Content]:
         lines = [formula_content(view, hidden)]
         legend = legend_content(view)
         if legend.cell_length:
             lines.append(legend)
-        self.set_lines(lines)
+        return lines

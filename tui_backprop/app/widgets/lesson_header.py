@@ -35,10 +35,13 @@ class LessonHeader(TextRows):
     """
 
     def show(self, view: StepView, *, badges: list[tuple[str, str]] = ()) -> None:
+        self.set_lines(self.lines_for(view, badges))
+
+    def lines_for(self, view: StepView, badges: list[tuple[str, str]] = ()) -> list[Content]:
         width = max(self.size.width - 2, 20)
         where = " · ".join(p for p in header_parts(view, width) if p)
         badge = Content.assemble(*(Content.styled(" " + text, style) for text, style in badges))
         room = width - len(where) - badge.cell_length - 3
         title = view.title if len(view.title) <= room else view.title[: max(room - 1, 0)] + "…"
         parts = [Content.styled(title, "bold"), Content(" · ")] if room > 3 else []
-        self.set_lines([Content.assemble(*parts, Content(where), badge)])
+        return [Content.assemble(*parts, Content(where), badge)]

@@ -45,29 +45,56 @@ class NetworkCanvas(CachedRows):
         self.selected: str | None = None
         self._dots: dict[str, list] = {}
         self._base: diagram.Cells = {}
+        self._base_rows: list[diagram.BaseRow] = []
+        self._edges: dict[int, tuple] = {}
         self._picture: diagram.Picture | None = None
-        self._on_row: dict[int, list[str]] = {}
         self._styles: dict | None = None
+        # the next step drawn ahead: (its view, the picture it was drawn against,
+        # its picture, the columns that change, the strips of those rows)
+        self._ready: tuple | None = None
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
 
     def _theme_changed(self) -> None:
         self._styles = None
+        self._ready = None
         self._strips.clear()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._ready = None
 
     # -- what is drawn ------------------------------------------------------------
 
     def set_layout(self, layout: NetworkLayout) -> None:
+        """Draw into this layout from now on; the lesson screen shows the step next."""
         self.layout_info = layout
-        self._dots, self._base = diagram.base_edges(layout)
-        self._picture = None
+        self._dots, self._base, self._base_rows = self._edges_of(layout)
+        self._picture = None  # drawn again by the next show, or when a row is painted
         self._strips.clear()
-        self.virtual_size = Size(layout.width, layout.height)
-        if self.view is not None:
-            self.show(self.view)
+        size = Size(layout.width, layout.height)
+        if self.virtual_size != size:
+            self.virtual_size = size
         self.refresh()
+
+    def prepare_layout(self, layout: NetworkLayout) -> None:
+        """Between keys: rasterise the edges of a layout the lesson will need soon."""
+        self._edges_of(layout)
+
+    def _edges_of(self, layout: NetworkLayout) -> tuple:
+        """Each layout's edges, rasterised once: a lesson goes back and forth between
+        the layouts of a few iterations."""
+        key = id(layout)
+        known = self._edges.get(key)
+        if known is None or known[0] is not layout:
+            if len(self._edges) >= 8:
+                del self._edges[next(iter(self._edges))]
+            dots, base = diagram.base_edges(layout)
+            rows = diagram.base_rows(layout.width, layout.height, base)
+            known = self._edges[key] = (layout, dots, base, rows)
+        return known[1:]
 
     def show(self, view: StepView, animate: bool = False, on_arrival=None) -> None:
         """Draw this step; with `animate`, its numbers travel in over a third of a second
@@ -106,24 +133,57 @@ class NetworkCanvas(CachedRows):
         if progress >= 1:
             self._arrived()
 
+    def prepare(self, view: StepView, layout: NetworkLayout | None = None) -> None:
+        """Between keys: draw `view` (not animated), in `layout` if the step it belongs
+        to is laid out anew, and compose the rows it changes, so the key that shows it
+        only swaps them in."""
+        if not self.is_mounted or self.layout_info is None:
+            return
+        layout = layout or self.layout_info
+        dots, _, base_rows = self._edges_of(layout)
+        before = self._picture if layout is self.layout_info else None
+        picture = diagram.draw(layout, self.shape, dots, view, 1.0, self.selected)
+        spans = diagram.changed_spans(before, picture)
+        rows = range(layout.height) if spans is None else spans
+        strips = {y: self._compose_strip(y, picture, layout, base_rows) for y in rows}
+        self._ready = (view, layout, before, self.selected, picture, spans, strips)
+
     def _draw(self) -> None:
         layout, view = self.layout_info, self.view
         if layout is None or view is None:
             return
-        picture = diagram.draw(layout, self.shape, self._dots, view, self.progress, self.selected)
-        rows = diagram.changed_rows(self._picture, picture)
+        ready, self._ready = self._ready, None
+        if (
+            ready is not None
+            and ready[0] is view
+            and ready[1] is layout
+            and ready[2] is self._picture
+            and ready[3] == self.selected
+            and self.progress >= 1
+        ):
+            picture, spans, strips = ready[4:]
+        else:
+            picture = diagram.draw(
+                layout, self.shape, self._dots, view, self.progress, self.selected
+            )
+            spans, strips = diagram.changed_spans(self._picture, picture), {}
         self._picture = picture
-        self._on_row = diagram.rows_index(picture)
-        if rows is None:
-            self._strips.clear()
+        if spans is None:
+            self._strips = dict(strips)
             self.refresh()
             return
-        top = self.scroll_offset.y
-        for y in rows:
+        for y in spans:
             self._strips.pop(y, None)
-        visible = [y - top for y in sorted(rows) if 0 <= y - top < self.size.height]
-        if visible:
-            self.refresh(*(Region(0, y, self.size.width, 1) for y in visible))
+        self._strips.update(strips)
+        scroll_x, top = self.scroll_offset
+        shown = Region(0, 0, *self.size)
+        regions = [
+            region
+            for y, (x0, x1) in spans.items()
+            if (region := Region(x0 - scroll_x, y - top, x1 - x0, 1).intersection(shown))
+        ]
+        if regions:
+            self.refresh(*regions)
 
     def _follow_active(self) -> None:
         """Keep the active node, or the active weight's label and edge, on screen."""
@@ -149,11 +209,14 @@ class NetworkCanvas(CachedRows):
                     )
                     if span.width <= self.size.width and span.height <= self.size.height:
                         region = region.union(span)
-        if region is not None:
+        shown = Region(*self.scroll_offset, *self.size)
+        if region is not None and shown.intersection(region) != region:
             self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
     def text_lines(self) -> list[str]:
         """The whole canvas as plain text (what the tests read numbers from)."""
+        if self._picture is None and self.view is not None:
+            self._draw()
         if self.layout_info is None or self._picture is None:
             return []
         return diagram.picture_text(self.layout_info, self._base, self._picture)
@@ -171,17 +234,23 @@ class NetworkCanvas(CachedRows):
         if cached is not None:
             return cached
         layout = self.layout_info
-        base_style = self.base_style
-        if layout is None or self._picture is None or y >= layout.height:
-            return Strip.blank(layout.width if layout else self.size.width, base_style)
+        if layout is None or self.view is None or y >= layout.height:
+            return Strip.blank(layout.width if layout else self.size.width, self.base_style)
+        if self._picture is None:  # laid out anew and not shown since
+            self._draw()
+        strip = self._strips[y] = self._compose_strip(y, self._picture)
+        return strip
+
+    def _compose_strip(
+        self, y: int, picture: diagram.Picture, layout=None, base_rows=None
+    ) -> Strip:
         if self._styles is None:
             self._styles = rich_styles(self.app.get_css_variables())
-        styles = self._styles
-        runs = diagram.compose_row(y, layout.width, self._base, self._picture, self._on_row)
-        segments = [RichSegment(text, base_style + styles[role]) for text, role in runs]
-        strip = Strip(segments, layout.width)
-        self._strips[y] = strip
-        return strip
+        styles, base_style = self._styles, self.base_style
+        width = (layout or self.layout_info).width
+        base = (base_rows or self._base_rows)[y]
+        runs = diagram.compose_row(y, width, base, picture)
+        return Strip([RichSegment(text, base_style + styles[role]) for text, role in runs], width)
 
     def on_click(self, event: events.Click) -> None:
         if self.layout_info is None:

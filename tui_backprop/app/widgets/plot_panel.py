@@ -127,9 +127,11 @@ class PlotPanel(Container, can_focus=False):
     def show(self, trace: Trace, index: int, view: StepView, decimals: int = 4) -> None:
         self.trace = trace
         self._shown = (trace, index, view, decimals)
-        self.display = self.mode is not None
         if self.mode is None:
+            if self.display:
+                self.display = False
             return
+        self.display = True
         for plot in self.plot_widgets():
             plot.display = plot.id == f"loss-{self.mode}"
         if self.mode == "history":

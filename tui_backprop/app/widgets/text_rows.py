@@ -25,6 +25,7 @@ class TextRows(CachedRows):
         self._given: list[Content] = []
         self._rows: list[Content] = []
         self._width = 0
+        self._ready: tuple | None = None  # prepare(): (width, lines, rows, strips)
 
     def render(self) -> Content:
         return self.content
@@ -35,29 +36,54 @@ class TextRows(CachedRows):
             return False
         self._given = lines
         self.content = Content("\n").join(lines)
-        self._layout_rows()
+        ready, self._ready = self._ready, None
+        width = self._text_width()
+        if ready is not None and ready[0] == width and ready[1] == lines:
+            self._layout_rows(width, ready[2], ready[3])
+        else:
+            self._layout_rows(width, self._wrapped(lines, width), {})
         return True
 
-    def _layout_rows(self) -> None:
-        width = self.scrollable_content_region.width or self.size.width
-        self._width = width
-        rows = self._given
+    def prepare(self, lines: list[Content]) -> None:
+        """Between keys: wrap the lines a coming step will show and make their strips,
+        so the key only swaps them in."""
+        width = self._text_width()
+        rows = self._wrapped(lines, width)
+        strips = {y: self._strip(row, width) for y, row in enumerate(rows)}
+        self._ready = (width, lines, rows, strips)
+
+    def _text_width(self) -> int:
+        return self.scrollable_content_region.width or self.size.width
+
+    def _wrapped(self, lines: list[Content], width: int) -> list[Content]:
         if self.wrap and width > 0:
-            rows = [piece for line in rows for piece in (line.wrap(width) or [Content("")])]
+            return [piece for line in lines for piece in (line.wrap(width) or [Content("")])]
+        return lines
+
+    def _strip(self, row: Content, width: int) -> Strip:
+        """A row as drawn: padded to the width, in the widget's base style."""
+        strip = Strip(row.render_segments(), row.cell_length)
+        return strip.crop_extend(0, width, None).apply_style(self.base_style)
+
+    def _layout_rows(self, width: int, rows: list[Content], strips: dict[int, Strip]) -> None:
+        self._width = width
         old = self._rows
         self._rows = rows
         if len(rows) != len(old):
-            self._strips.clear()
             self._resize_rows(Size(width, len(rows)))
-            self.refresh()
-            return
         top = self.scroll_offset.y
-        changed = [y for y, (a, b) in enumerate(zip(old, rows, strict=True)) if a != b]
+        changed = [
+            y
+            for y in range(max(len(old), len(rows)))
+            if y >= len(old) or y >= len(rows) or old[y] != rows[y]
+        ]
         for y in changed:
             self._strips.pop(y, None)
-        regions = [Region(0, y - top, self.size.width, 1) for y in changed]
-        if regions:
-            self.refresh(*regions)
+            if y in strips:
+                self._strips[y] = strips[y]
+        visible = [y - top for y in changed if 0 <= y - top < self.size.height]
+        if visible:
+            self.refresh(*(Region(0, y, self.size.width, 1) for y in visible))
 
     def _resize_rows(self, size: Size) -> None:
         """A new number of rows relays out the screen only when a scrollbar comes or
@@ -69,10 +95,16 @@ class TextRows(CachedRows):
         else:
             self.virtual_size = size
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._ready = None
+
     def on_resize(self) -> None:
-        if self.size.width and self.scrollable_content_region.width != self._width:
+        width = self._text_width()
+        if self.size.width and width != self._width:
             self._strips.clear()
-            self._layout_rows()
+            self._ready = None
+            self._layout_rows(width, self._wrapped(self._given, width), {})
             self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -80,8 +112,7 @@ class TextRows(CachedRows):
         index = y + scroll_y
         width = self.scrollable_content_region.width
         strip = self._strips.get(index)
-        if strip is None:
+        if strip is None or strip.cell_length != width:
             line = self._rows[index] if index < len(self._rows) else Content("")
-            strip = Strip(line.render_segments(), line.cell_length)
-            self._strips[index] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, None).apply_style(self.base_style)
+            strip = self._strips[index] = self._strip(line, width)
+        return strip.crop(scroll_x, scroll_x + width) if scroll_x else strip
