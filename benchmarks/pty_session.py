@@ -62,12 +62,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+# Textual moves the cursor to a row before each run of cells it repaints: ESC [ row ; col H
+_CURSOR_TO = re.compile(rb"\x1b\[(\d+);\d+H")
+
+
+def rows_written(output: bytes) -> int:
+    """How many screen rows a stream of output repaints (cursor moves to distinct rows)."""
+    return len(set(_CURSOR_TO.findall(output)))
+
+
 @dataclass
 class Answer:
     """The output one key caused: arrival times of its chunks, seconds after the write."""
 
     arrivals: list[float]
     size: int
+    rows: int = 0  # screen rows the answer repainted
 
     def first(self) -> float:
         return self.arrivals[0]
@@ -171,6 +181,7 @@ class Session:
         os.write(self.fd, data)
         arrivals: list[float] = []
         size = 0
+        output = bytearray()
         deadline = start + timeout
         while True:
             now = time.perf_counter()
@@ -184,9 +195,10 @@ class Session:
             if chunk:
                 arrivals.append(time.perf_counter() - start)
                 size += len(chunk)
+                output += chunk
                 if arrivals[-1] > timeout * 4:  # never idle: output without end
                     raise RuntimeError(f"{self.name}: output did not stop after {key!r}")
-        return Answer(arrivals, size) if arrivals else None
+        return Answer(arrivals, size, rows_written(bytes(output))) if arrivals else None
 
     def cpu(self) -> float:
         return cpu_seconds(self.pid)

@@ -155,6 +155,14 @@ def key_targets(table: Table, results: dict[str, Keys]) -> None:
         p95(big.idle()) / floor_idle,
         TARGET_BIG_P95,
     )
+    rows = results["rows yardstick"]
+    if rows.answers:
+        cheapest = median(rows.last())
+        table.notes.append(
+            f"   context: a relu key repaints {median(relu.rows()):.0f} rows (the minimal app 1); "
+            f"the cheapest Textual app repainting that many answers in {cheapest * 1000:.1f} ms"
+            f" = {cheapest / floor:.2f}x the minimal app (benchmarks/rows_app.py)"
+        )
     for result in (relu, big):
         share = result.later_frames() / max(len(result.answers), 1)
         if share > 0.1:
@@ -194,9 +202,9 @@ def key_details(results: dict[str, Keys], rounds: int) -> list[str]:
         f"each; last byte: before {QUIET_GAP * 1000:.0f} ms quiet; idle: "
         f"{IDLE_GAP * 1000:.0f} ms quiet)",
         f"   {'':16} {'keys':>5}  {'first byte':>15}  {'last byte':>15} {'max':>7}  "
-        f"{'to idle':>15}  {'later':>6} {'CPU/key':>8}",
+        f"{'to idle':>15}  {'later':>6} {'CPU/key':>8} {'rows':>5}",
         f"   {'':16} {'':>5}  {'median':>7} {'p95':>7}  {'median':>7} {'p95':>7} {'':>7}  "
-        f"{'median':>7} {'p95':>7}  {'frames':>6} {'mean':>8}",
+        f"{'median':>7} {'p95':>7}  {'frames':>6} {'mean':>8} {'median':>5}",
     ]
     for result in results.values():
         if not result.answers:
@@ -205,7 +213,8 @@ def key_details(results: dict[str, Keys], rounds: int) -> list[str]:
         lines.append(
             f"   {result.label:16} {n:5}  {cells(result.first())}  {cells(result.last())} "
             f"{max(result.last()) * 1000:7.1f}  {cells(result.idle())}  "
-            f"{result.later_frames():6} {result.cpu / n * 1000:8.1f}"
+            f"{result.later_frames():6} {result.cpu / n * 1000:8.1f} "
+            f"{median(result.rows()):5.0f}"
             + (f"  ({result.unanswered} keys got no answer)" if result.unanswered else "")
         )
     gaps = [a.longest_gap() for result in results.values() for a in result.answers]

@@ -24,6 +24,7 @@ from pty_session import Answer, Session
 
 HERE = Path(__file__).resolve().parent
 MINIMAL_READY = "Minimal Textual app: ready"  # the Static's text in minimal_app.py
+ROWS_READY = "Rows yardstick: ready"  # rows_app.py's
 
 QUIET_GAP = 0.020  # "last byte": the last one before 20 ms without output
 IDLE_GAP = 0.100  # the app is idle: nothing for 100 ms (a key's later frames included)
@@ -159,9 +160,17 @@ class Keys:
     def idle(self) -> list[float]:
         return [a.last() for a in self.answers]
 
+    def rows(self) -> list[int]:
+        """Screen rows each key's answer repainted."""
+        return [a.rows for a in self.answers]
+
     def later_frames(self) -> int:
         """Keys whose output went on after a quiet gap (a second frame, an animation)."""
         return sum(a.last() > a.last_before_gap(QUIET_GAP) for a in self.answers)
+
+
+def rows_command(rows: int) -> list[str]:
+    return [sys.executable, str(HERE / "rows_app.py"), str(rows)]
 
 
 def minimal_plan() -> Iterator[tuple[str, str | None]]:
@@ -217,15 +226,14 @@ def bench_keys(
     keys: int, rounds: int, relu: Lesson, big_title: str, animated_keys: int
 ) -> dict[str, Keys]:
     """Rounds alternate the apps, so a busy spell on the shared machine hits all alike."""
-    results = {
-        name: Keys(name)
-        for name in ("minimal", "backprop-relu", "big-network", "relu animated", "big animated")
-    }
+    names = ("minimal", "rows yardstick", "backprop-relu", "big-network")
+    results = {name: Keys(name) for name in (*names, "relu animated", "big animated")}
     relu_ready, big_ready = words(relu.title), words(big_title)
     per_round, animated_round = max(keys // rounds, 1), max(animated_keys // rounds, 1)
     sessions = (  # name, command, first frame, plan of keys, animations, keys per session
         ("minimal", minimal_command(), words(MINIMAL_READY), minimal_plan, False, per_round),
         ("backprop-relu", app_command(relu.name), relu_ready, relu_plan, False, per_round),
+        ("rows yardstick", None, words(ROWS_READY), minimal_plan, False, per_round),
         ("big-network", app_command("big-network"), big_ready, big_plan, False, per_round),
         ("relu animated", app_command(relu.name), relu_ready, relu_plan, True, animated_round),
         ("big animated", app_command("big-network"), big_ready, big_plan, True, animated_round),
@@ -233,12 +241,14 @@ def bench_keys(
     for number in range(1, rounds + 1):
         started = time.perf_counter()
         for name, argv, ready, plan, animated, count in sessions:
+            if argv is None:  # the yardstick repaints as many rows as a relu key does
+                argv = rows_command(round(statistics.median(results["backprop-relu"].rows())))
             # Every session starts at step 1, so every plan starts afresh.
             steps = plan(relu) if plan is relu_plan else plan()
             if count:
                 run_keys(results[name], argv, ready, steps, count, animated)
         progress(f"keys: round {number}/{rounds} ({time.perf_counter() - started:.0f} s)")
-    return results
+    return {name: results[name] for name in (*names, "relu animated", "big animated")}
 
 
 def ms(seconds: float) -> str:
