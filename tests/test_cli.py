@@ -381,3 +381,27 @@ def test_theme_from_the_command_line_wins_over_textual_theme(tmp_path, monkeypat
     assert screenshot_background(tmp_path, "--theme", "backprop-high-contrast") == "#000000"
     monkeypatch.setenv("TEXTUAL_THEME", "backprop-high-contrast")
     assert screenshot_background(tmp_path) == "#000000"
+
+
+def test_a_bundled_scenario_is_known_and_a_copy_is_not(tmp_path):
+    """Opening a bundled lesson skips the notes check (this suite runs it); a copy is
+    the user's own file and is checked before the app opens."""
+    from tui_backprop.bundled import bundled_path, is_bundled
+
+    original = bundled_path("backprop-relu")
+    copy = tmp_path / "backprop-relu.toml"
+    copy.write_text(original.read_text(encoding="utf-8"), encoding="utf-8")
+    assert is_bundled(original)
+    assert not is_bundled(copy)
+
+
+def test_opening_a_file_whose_note_runs_ahead_fails_before_the_app(tmp_path):
+    original = Path(tui_backprop.__file__).resolve().parent.parent / "scenarios"
+    text = (original / "backprop-relu.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "ahead.toml"
+    bad.write_text(
+        text + '\n[[notes]]\nat = "node_value:a1"\ntext = "the loss is {loss}"\n', encoding="utf-8"
+    )
+    done = run(str(bad))  # no terminal: it must fail before Textual starts
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "notes[" in done.stderr and "placeholder {loss}" in done.stderr

@@ -48,5 +48,11 @@ def bundled_path(name: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def is_bundled(path: str | Path) -> bool:
+    """A scenario shipped with the package: the test suite checks its notes and bookmarks
+    (tests/test_bundled_scenarios.py), so opening it need not check them again."""
+    return Path(path).resolve().parent == scenario_dir().resolve()
+
+
 def closest_names(name: str) -> list[str]:
     return difflib.get_close_matches(name, bundled_names(), n=3, cutoff=0.5)

@@ -108,11 +108,10 @@ def needs_of(
                 texts = [UNKNOWN, *(numbers or {}).get(name, {}).get(kind, ())]
                 texts += [node_line(view.nodes[name], kind) or UNKNOWN for view in views]
                 node[k] = max(node[k], len(LINE_PREFIX[kind]) + max(map(len, texts)))
+    layer_of = {name: k for k, names in enumerate(shape.layers) for name in names}
     for view in views:
         for name, weight in view.weights.items():
-            k = 1 + next(
-                i for i, names in enumerate(shape.layers[1:]) if Param.parse(name).target in names
-            )
+            k = layer_of[Param.parse(name).target]
             label[k] = max(label[k], label_width(weight))
     return Needs(tuple(node), tuple(label))
 

@@ -59,6 +59,14 @@ class Needs:
     node: tuple[int, ...]  # per layer: widest content line of its nodes
     label: tuple[int, ...]  # per layer (0 for the inputs): widest weight label into it
 
+    @staticmethod
+    def widest(needs: list[Needs]) -> Needs:
+        """Room for all of them: the widest of each."""
+        return Needs(
+            tuple(map(max, zip(*(n.node for n in needs), strict=True))),
+            tuple(map(max, zip(*(n.label for n in needs), strict=True))),
+        )
+
 
 MIN_RUN, MAX_RUN = 2, 40  # cells of bare edge between a node and the next column's labels
 MAX_NODE_GROWTH = 6  # extra cells a node box may widen by to fill the width

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 DEFAULT_DECIMALS = 4
 
 
 def fmt(x: float, decimals: int = DEFAULT_DECIMALS) -> str:
     """Round to `decimals`, drop trailing zeros; a zero never shows as -0."""
-    x = float(x)
+    return _fmt(float(x), decimals)
+
+
+@lru_cache(maxsize=16384)  # an iteration of big-network writes 64,000 numbers, 7,000 distinct
+def _fmt(x: float, decimals: int) -> str:
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -29,7 +34,12 @@ def fmt(x: float, decimals: int = DEFAULT_DECIMALS) -> str:
 
 def fmt_factor(x: float, decimals: int = DEFAULT_DECIMALS) -> str:
     """A number inside a product: negatives in brackets, as written on the slides."""
-    text = fmt(x, decimals)
+    return _fmt_factor(float(x), decimals)
+
+
+@lru_cache(maxsize=16384)
+def _fmt_factor(x: float, decimals: int) -> str:
+    text = _fmt(x, decimals)
     return f"({text})" if text.startswith("-") else text
 
 

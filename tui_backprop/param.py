@@ -7,6 +7,7 @@ Every place that shows, reads or looks up a weight goes through this one value, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 BIAS_PREFIX = "bias:"
 ARROW = "->"
@@ -41,6 +42,10 @@ class Param:
         """ "FROM->TO" or "bias:NODE"; ValueError says what was expected."""
         if isinstance(text, Param):
             return text
+        return _parse(cls, text)
+
+    @classmethod
+    def _from_text(cls, text: str) -> Param:
         text = text.strip()
         if text.startswith(BIAS_PREFIX):
             node = text[len(BIAS_PREFIX) :].strip()
@@ -62,3 +67,8 @@ class Param:
         except ValueError:
             return False
         return True
+
+
+@lru_cache(maxsize=8192)  # a big network's view parses its 448 weight names at every step
+def _parse(cls: type[Param], text: str) -> Param:
+    return cls._from_text(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from dataclasses import dataclass
 from typing import TypeVar
 
 from textual.app import ComposeResult
@@ -67,6 +69,19 @@ def wrapped_rows(text: str, width: int) -> int:
             rows += 1
             used -= width
     return rows
+
+
+@dataclass(frozen=True)
+class PanelPlan:
+    """What LessonScreen._fit gives each panel (CSS sizes) and the network (cells)."""
+
+    data_rows: int
+    data_height: int
+    side_open: bool
+    side: tuple  # width, height of the narration's (or plot's) column
+    network: tuple | None  # width, height of the network canvas, if it is sized
+    net_width: int
+    net_height: int
 
 
 class LessonScreen(NarrationTools, LectureToolsScreen):
@@ -140,6 +155,9 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
             self.timer = self.set_interval(self.autoplay, self._tick, pause=True)
             self._set_playing(True)
 
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # what _prefetch_iteration froze, this screen's trace with it
+
     def refit(self) -> None:
         """Lay the panels out again for the terminal as it is (a panel came or went)."""
         self._fit(self.app.size.width, self.app.size.height)
@@ -170,40 +188,61 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         wide = width >= WIDE
         self.set_class(wide, "-wide")
         self._formula_rows = self._formula_height(width - 2)
-        points = self.scenario.points
-        batch = max(self.scenario.batch_size, 1)
-        room = 3 if height < 30 else (6 if height < 45 else 10)
-        self._data_rows = min(points if points <= room else min(batch, room), room)
-        data_height = 1 + self._data_rows + self.scenario.has_targets
+        plan = self._plan(width, height, self._formula_rows)
+        self._data_rows = plan.data_rows
         self.query_one("#formula").styles.height = self._formula_rows
-        self.query_one("#data").styles.height = data_height
-        # header and footer, and a classroom's status line when there is one
-        fixed = 2 + len(self.query("#room-status"))
-        body = max(height - fixed - self._formula_rows - data_height, 4)
+        self.query_one("#data").styles.height = plan.data_height
         plot = self.plot_shown
-        side_open = (self.narration_shown or plot) and not self.plot_zoomed
         side = self.query_one("#side")
         network = self.part(NetworkCanvas)
         network.display = not (plot and self.plot_zoomed)
-        side.display = side_open or (plot and self.plot_zoomed)
+        side.display = plan.side_open or (plot and self.plot_zoomed)
         self.part(NarrationPanel).display = self.narration_shown and not plot
+        side.styles.width, side.styles.height = plan.side
+        if plan.network is not None:
+            network.styles.width, network.styles.height = plan.network
+        self._fit_network(plan.net_width, plan.net_height)
+
+    def _plan(self, width: int, height: int, formula_rows: int) -> PanelPlan:
+        """The panels' sizes for a terminal of this size and a formula of this height."""
+        points = self.scenario.points
+        batch = max(self.scenario.batch_size, 1)
+        room = 3 if height < 30 else (6 if height < 45 else 10)
+        data_rows = min(points if points <= room else min(batch, room), room)
+        data_height = 1 + data_rows + self.scenario.has_targets
+        # header and footer, and a classroom's status line when there is one
+        fixed = 2 + len(self.query("#room-status"))
+        body = max(height - fixed - formula_rows - data_height, 4)
+        plot = self.plot_shown
+        side_open = (self.narration_shown or plot) and not self.plot_zoomed
         if plot and self.plot_zoomed:
-            side.styles.width, side.styles.height = "1fr", "1fr"
-            net_width, net_height = width, body
-        elif wide:
+            return PanelPlan(data_rows, data_height, side_open, ("1fr", "1fr"), None, width, body)
+        if width >= WIDE:
             side_width = max(36, width * SIDE_SHARE // 100) if side_open else 0
-            side.styles.width, side.styles.height = side_width, "1fr"
-            net_width, net_height = width - side_width, body
-            network.styles.width, network.styles.height = net_width, "1fr"
-        else:
-            below = 0
-            if side_open:
-                below = max(MIN_PLOT, body // 2) if plot else max(MIN_NARRATION, body // 4)
-                below = min(below, body - 4)
-            side.styles.width, side.styles.height = "1fr", below
-            net_width, net_height = width, body - below
-            network.styles.width, network.styles.height = "1fr", net_height
-        self._fit_network(net_width, net_height)
+            net_width = width - side_width
+            return PanelPlan(
+                data_rows,
+                data_height,
+                side_open,
+                (side_width, "1fr"),
+                (net_width, "1fr"),
+                net_width,
+                body,
+            )
+        below = 0
+        if side_open:
+            below = max(MIN_PLOT, body // 2) if plot else max(MIN_NARRATION, body // 4)
+            below = min(below, body - 4)
+        net_height = body - below
+        return PanelPlan(
+            data_rows,
+            data_height,
+            side_open,
+            ("1fr", below),
+            ("1fr", net_height),
+            width,
+            net_height,
+        )
 
     def _fit_network(self, width: int, height: int) -> None:
         needs = self._needs()
@@ -222,14 +261,27 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
     def _iteration_key(self, number: int) -> tuple:
         return (id(self.trace), len(self.trace.departures), self.decimals, number)
 
+    # A training iteration is sized for its own numbers and its neighbours': a size that
+    # changes from one iteration to the next lays the screen out again (15-30 ms on a
+    # big network), and neighbours differ mostly by a sign or a digit here and there.
+    # The size still depends only on the step shown, never on the steps seen before,
+    # so stepping back shows exactly what was shown.
+
+    def _around(self, number: int) -> range:
+        """The training iterations beside this one; the pass after training (a forward
+        pass only, with the trained weights) is sized on its own."""
+        updates = self.trace.updates
+        if number > updates:
+            return range(number, number + 1)
+        return range(max(1, number - 1), min(number + 1, updates) + 1)
+
     def _needs(self, number: int | None = None) -> diagram.Needs:
-        """Cells the numbers of an iteration (the current one by default) need: the
-        diagram keeps its size while stepping through an iteration, and depends only on
-        the step shown (not on the steps seen before), so stepping back shows exactly
-        what was shown."""
+        """Cells the numbers of an iteration (the current one by default) need."""
         if number is None:
             number = self.trace.iteration_of(self.index)[0]
+        return diagram.Needs.widest([self._own_needs(n) for n in self._around(number)])
 
+    def _own_needs(self, number: int) -> diagram.Needs:
         def measure() -> diagram.Needs:
             record = self.trace.iteration(number)
             first = record.first_index
@@ -244,11 +296,13 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         return remember(self._needs_seen, self._iteration_key(number), measure)
 
     def _formula_height(self, width: int, number: int | None = None) -> int:
-        """Rows for the longest formula of an iteration, and the factors' legend."""
+        """Rows for the longest formula of an iteration (and its neighbours), and the
+        factors' legend."""
         if number is None:
             number = self.trace.iteration_of(self.index)[0]
-        width = max(width, 20)
+        return max(self._own_formula_height(max(width, 20), n) for n in self._around(number))
 
+    def _own_formula_height(self, width: int, number: int) -> int:
         def measure() -> int:
             steps = self.trace.iteration(number).steps
             rows = max(wrapped_rows(f"{step.number}. {step.text}", width) for step in steps)
@@ -306,16 +360,47 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
 
     def _prefetch_iteration(self) -> None:
         """In a pause between keys: build the next iteration (its steps, its sizes, its
-        layout and its first step), so that `}` or stepping into it need not wait."""
+        layout and its first step), so that `}` or stepping into it need not wait. Each
+        part is its own callback, so a key that comes meanwhile waits for one part at
+        most."""
         self._prefetch_timer = None
         number = self.trace.iteration_of(self.index)[0] + 1
         if self._fitted is None or number > self.trace.iteration_of(len(self.trace) - 1)[0]:
             return
-        self._formula_height(self.app.size.width - 2, number)
-        self.part(NetworkCanvas).prepare_layout(
-            self._layout(*self._fitted[:2], self._needs(number))
-        )
-        self._view_ahead(self.trace.first_index(number))
+        width, height = self.app.size
+        trace = self.trace
+
+        def layout() -> None:
+            plan = self._plan(width, height, self._formula_height(width - 2, number))
+            canvas = self.part(NetworkCanvas)
+            canvas.prepare_layout(
+                self._layout(plan.net_width, plan.net_height, self._needs(number))
+            )
+
+        ahead = self._around(number)  # the next iteration is sized with its neighbours
+        parts = [
+            *(lambda n=n: trace.iteration(n) for n in ahead),
+            *(lambda n=n: self._own_formula_height(max(width - 2, 20), n) for n in ahead),
+            *(lambda n=n: self._own_needs(n) for n in ahead),
+            layout,
+            lambda: self._view_ahead(trace.first_index(number)),
+        ]
+
+        def run_next() -> None:
+            self._prefetch_timer = None
+            if self.trace is not trace or self.app.size != (width, height):
+                return  # a what-if, or a new size: the next pause starts again
+            if not parts:
+                # What is alive now (the iterations built, the screen) stays alive: the
+                # collector need not walk it again. Its full passes had grown to 50-120
+                # ms with the iterations of a big network, and came in the middle of keys.
+                # (on_unmount gives it all back, so a lesson closed is collected.)
+                gc.freeze()
+                return
+            parts.pop(0)()
+            self._prefetch_timer = self.set_timer(0.001, run_next)
+
+        run_next()
 
     def _header_lines(self, view: StepView) -> list[Content]:
         badges = []

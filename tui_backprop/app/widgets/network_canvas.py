@@ -23,6 +23,9 @@ from tui_backprop.param import Param
 from tui_backprop.view import StepView
 
 ANIMATION_SECONDS = 0.33
+# Drawn at most this many times on the way (the animator ticks at 60 Hz, about 20 times
+# in a third of a second): a projector shows no difference, and each drawing costs CPU.
+ANIMATION_FRAMES = 10
 
 
 class NetworkCanvas(CachedRows):
@@ -105,6 +108,7 @@ class NetworkCanvas(CachedRows):
         self._on_arrival = on_arrival
         if animate:
             self.set_reactive(NetworkCanvas.progress, 0.0)
+            self._frame = 0
             self._draw()
             self.animate("progress", 1.0, duration=ANIMATION_SECONDS, easing="out_cubic")
         else:
@@ -128,7 +132,13 @@ class NetworkCanvas(CachedRows):
             self._draw()
             self._arrived()
 
+    _frame = 0
+
     def watch_progress(self, progress: float) -> None:
+        frame = int(progress * ANIMATION_FRAMES)
+        if progress < 1 and frame == self._frame:
+            return
+        self._frame = frame
         self._draw()
         if progress >= 1:
             self._arrived()
