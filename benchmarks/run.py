@@ -20,6 +20,9 @@ keys:      each app runs on its own pseudo-terminal of 120x40 (pty.fork, TERM=
            big-network gets cycles of `}` (a new iteration), left (back across the
            boundary), space (into the next iteration) and 17 spaces, so a tenth of its
            keys cross an iteration. Rounds alternate the apps; a new process per round.
+           Each key's answer also counts the screen rows it repainted; the rows
+           yardstick (benchmarks/rows_app.py) repaints as many rows as a relu key does,
+           from strips made in advance: what Textual itself needs for that much change.
            With animations on (TEXTUAL_ANIMATIONS unset) the same, fewer keys.
 startup:   spawn to the first output containing the title and every node name (the
            network drawn), and to the first containing step 1's formula ("x1 = 0.5"),

@@ -360,7 +360,8 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
 
     def _prefetch_iteration(self) -> None:
         """In a pause between keys: build the next iteration (its steps, its sizes, its
-        layout and its first step), so that `}` or stepping into it need not wait. Each
+        layout and its first step) and the step before, so that `}`, stepping into the
+        next iteration or back need not wait. Each
         part is its own callback, so a key that comes meanwhile waits for one part at
         most."""
         self._prefetch_timer = None
@@ -384,6 +385,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
             *(lambda n=n: self._own_needs(n) for n in ahead),
             layout,
             lambda: self._view_ahead(trace.first_index(number)),
+            lambda: self._view_ahead(max(self.index - 1, 0)),  # a step back
         ]
 
         def run_next() -> None:

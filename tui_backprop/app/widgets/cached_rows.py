@@ -6,6 +6,7 @@ Both are dropped when the widget's styles change (a new theme, a class toggled).
 from __future__ import annotations
 
 from rich.style import Style
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -27,3 +28,29 @@ class CachedRows(ScrollView, can_focus=False):
         if self._base_style is None:
             self._base_style = self.rich_style
         return self._base_style
+
+    def set_virtual_size(self, size: Size) -> None:
+        """A new scroll range. Setting virtual_size lays the whole screen out again;
+        that is only needed when a scrollbar comes or goes (the view's size changes),
+        so otherwise the range and the scrollbars are updated in place."""
+        old, view = self.virtual_size, self.scrollable_content_region.size
+        if size == old:
+            return
+        bars_stay = (
+            view.width
+            and view.height
+            and (size.width > view.width) == (old.width > view.width)
+            and (size.height > view.height) == (old.height > view.height)
+        )
+        if not bars_stay:
+            self.virtual_size = size
+            return
+        self.set_reactive(CachedRows.virtual_size, size)
+        self._scroll_update(size)
+        if self.scroll_x > self.max_scroll_x or self.scroll_y > self.max_scroll_y:
+            self.scroll_to(
+                min(self.scroll_x, self.max_scroll_x),
+                min(self.scroll_y, self.max_scroll_y),
+                animate=False,
+                immediate=True,
+            )

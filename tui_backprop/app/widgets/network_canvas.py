@@ -77,9 +77,7 @@ class NetworkCanvas(CachedRows):
         self._dots, self._base, self._base_rows = self._edges_of(layout)
         self._picture = None  # drawn again by the next show, or when a row is painted
         self._strips.clear()
-        size = Size(layout.width, layout.height)
-        if self.virtual_size != size:
-            self.virtual_size = size
+        self.set_virtual_size(Size(layout.width, layout.height))
         self.refresh()
 
     def prepare_layout(self, layout: NetworkLayout) -> None:

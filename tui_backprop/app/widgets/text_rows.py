@@ -70,7 +70,7 @@ class TextRows(CachedRows):
         old = self._rows
         self._rows = rows
         if len(rows) != len(old):
-            self._resize_rows(Size(width, len(rows)))
+            self.set_virtual_size(Size(width, len(rows)))
         top = self.scroll_offset.y
         changed = [
             y
@@ -84,16 +84,6 @@ class TextRows(CachedRows):
         visible = [y - top for y in changed if 0 <= y - top < self.size.height]
         if visible:
             self.refresh(*(Region(0, y, self.size.width, 1) for y in visible))
-
-    def _resize_rows(self, size: Size) -> None:
-        """A new number of rows relays out the screen only when a scrollbar comes or
-        goes (the text's width changes); otherwise the scroll range is updated in place."""
-        height = self.scrollable_content_region.height
-        if (len(self._rows) > height) == (self.virtual_size.height > height) and height:
-            self.set_reactive(TextRows.virtual_size, size)
-            self._scroll_update(size)
-        else:
-            self.virtual_size = size
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
