@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import difflib
-from importlib import resources
 from pathlib import Path
 
 DEFAULT = "backprop-relu"
 
 
 def scenario_dir() -> Path:
-    """Installed wheels carry tui_backprop/scenarios; a source checkout has ../scenarios."""
+    """Installed wheels carry tui_backprop/scenarios; a source checkout has ../scenarios.
+    (Found beside this file first: importlib.resources costs 10 ms at every start.)"""
+    here = Path(__file__).resolve().parent
+    if (here / "scenarios").is_dir():
+        return here / "scenarios"
+    from importlib import resources
+
     packaged = Path(str(resources.files("tui_backprop"))) / "scenarios"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "scenarios"
+    return packaged if packaged.is_dir() else here.parent / "scenarios"
 
 
 # The slides' order, so --list and the picker read as the course does.

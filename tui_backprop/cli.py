@@ -226,11 +226,11 @@ def resolve_start(scenario: Scenario, where: str) -> int:
 
 def room_link(args):
     """(role, room file) for --lead/--follow, None without them, or an exit status."""
-    from tui_backprop.classroom.room import RoomError, private_directory, room_path
-
     name, role = (args.lead, "lead") if args.lead else (args.follow, "follow")
     if name is None:
         return None
+    from tui_backprop.classroom.room import RoomError, private_directory, room_path
+
     try:
         path = room_path(name)
         private_directory(path.parent)

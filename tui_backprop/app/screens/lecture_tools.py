@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.screen import Screen
@@ -15,12 +16,14 @@ from textual.screen import Screen
 from tui_backprop.app.actions import TOOLS, bindings
 from tui_backprop.app.screens.ask_value import AskValueScreen
 from tui_backprop.app.screens.bookmarks import BookmarksScreen
-from tui_backprop.classroom.room import Edit
 from tui_backprop.gradcheck import TOLERANCE_TEXT, check_iteration
 from tui_backprop.numbers import fmt
 from tui_backprop.param import Param
 from tui_backprop.places import resolve_place
 from tui_backprop.trace import Trace
+
+if TYPE_CHECKING:  # the classroom (and platformdirs) load only when a room is used
+    from tui_backprop.classroom.room import Edit
 
 DECIMAL_CHOICES = (2, 3, 4, 6, 8)
 
@@ -68,6 +71,8 @@ class LectureToolsScreen(Screen):
                 self.notify(f"{error}; nothing changed.", title="Edit a weight", severity="error")
                 return
             self.trace.set_weight(number, element, value)
+            from tui_backprop.classroom.room import Edit
+
             self.what_if_edits = (*self.what_if_edits, Edit("weight", number, value, element))
             self.go(self.trace.first_index(number))
             self.notify(
@@ -97,6 +102,8 @@ class LectureToolsScreen(Screen):
                 if rate <= 0:
                     raise ValueError("the learning rate must be positive")
                 self.trace.set_learning_rate(number, rate)
+                from tui_backprop.classroom.room import Edit
+
                 self.what_if_edits = (*self.what_if_edits, Edit("learning_rate", number, rate))
             except ValueError as error:
                 self.notify(f"{error}; nothing changed.", title="Learning rate", severity="error")
