@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -13,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from tui_backprop import diagram, places
+from tui_backprop.app import collector
 from tui_backprop.app.actions import LESSON, bindings
 from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
@@ -156,7 +156,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
             self._set_playing(True)
 
     def on_unmount(self) -> None:
-        gc.unfreeze()  # what _prefetch_iteration froze, this screen's trace with it
+        collector.release()  # what the pauses froze, this screen's trace with it
 
     def refit(self) -> None:
         """Lay the panels out again for the terminal as it is (a panel came or went)."""
@@ -361,9 +361,8 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
     def _prefetch_iteration(self) -> None:
         """In a pause between keys: build the next iteration (its steps, its sizes, its
         layout and its first step) and the step before, so that `}`, stepping into the
-        next iteration or back need not wait. Each
-        part is its own callback, so a key that comes meanwhile waits for one part at
-        most."""
+        next iteration or back need not wait. Each part is its own callback, so a key
+        that comes meanwhile waits for one part at most."""
         self._prefetch_timer = None
         number = self.trace.iteration_of(self.index)[0] + 1
         if self._fitted is None or number > self.trace.iteration_of(len(self.trace) - 1)[0]:
@@ -393,11 +392,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
             if self.trace is not trace or self.app.size != (width, height):
                 return  # a what-if, or a new size: the next pause starts again
             if not parts:
-                # What is alive now (the iterations built, the screen) stays alive: the
-                # collector need not walk it again. Its full passes had grown to 50-120
-                # ms with the iterations of a big network, and came in the middle of keys.
-                # (on_unmount gives it all back, so a lesson closed is collected.)
-                gc.freeze()
+                collector.settle()  # the collector need not walk what was just built
                 return
             parts.pop(0)()
             self._prefetch_timer = self.set_timer(0.001, run_next)
