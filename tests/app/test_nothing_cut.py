@@ -151,7 +151,8 @@ def check_labels(view: StepView, canvas: NetworkCanvas, lines: list[str], where:
 
 
 def active_region(view: StepView, canvas: NetworkCanvas, lines: list[str]) -> list[tuple]:
-    """(what, Region) of the active node and weight, in canvas cells."""
+    """(what, Region) of the active node and weight, in canvas cells; with neither, the
+    first node the step set."""
     layout = canvas.layout_info
     found = []
     for name, node in view.nodes.items():
@@ -170,6 +171,12 @@ def active_region(view: StepView, canvas: NetworkCanvas, lines: list[str]) -> li
             x = line.find(wanted)
             if x >= 0:
                 found.append((f"floating label {name}", Region(x, y, len(wanted), 1)))
+    if not found:  # nothing active (a point's inputs): the first node the step set
+        for name, node in view.nodes.items():
+            if node.changed:
+                box = layout.nodes[name]
+                found.append((f"set node {name}", Region(box.x, box.y, box.width, box.height)))
+                break
     return found
 
 

@@ -194,7 +194,8 @@ class NetworkCanvas(CachedRows):
             self.refresh(*regions)
 
     def _follow_active(self) -> None:
-        """Keep the active node, or the active weight's label and edge, on screen."""
+        """Keep the active node, or the active weight's label and edge, on screen; with
+        neither (a point's inputs), the nodes the step set, as many as fit."""
         layout, view = self.layout_info, self.view
         region = None
         for name, node in view.nodes.items():
@@ -217,6 +218,14 @@ class NetworkCanvas(CachedRows):
                     )
                     if span.width <= self.size.width and span.height <= self.size.height:
                         region = region.union(span)
+        if region is None:  # no node or weight is active: what the step set (an input)
+            boxes = [layout.nodes[name] for name, node in view.nodes.items() if node.changed]
+            for box in boxes:
+                box_region = Region(box.x, box.y, box.width, box.height)
+                if region is None:
+                    region = box_region
+                elif region.union(box_region).height <= self.size.height:
+                    region = region.union(box_region)
         shown = Region(*self.scroll_offset, *self.size)
         if region is not None and shown.intersection(region) != region:
             self.scroll_to_region(region, animate=False, immediate=True, force=True)
