@@ -52,8 +52,9 @@ class NetworkCanvas(CachedRows):
         self._edges: dict[int, tuple] = {}
         self._picture: diagram.Picture | None = None
         self._styles: dict | None = None
-        # the next step drawn ahead: (its view, the picture it was drawn against,
-        # its picture, the columns that change, the strips of those rows)
+        # the next step drawn ahead: (its view, its layout, the picture it was drawn
+        # against, the selected element, its picture, the columns that change, the
+        # strips of those rows)
         self._ready: tuple | None = None
 
     def on_mount(self) -> None:
