@@ -160,6 +160,8 @@ def set_b2_out_to_half(page, screen) -> None:
     screen.press(*["w"] * WEIGHTS_BEFORE_B2_OUT, "e")
     screen.wait_for(r"New value for b2->out")
     screen.press(*["Backspace"] * 12)
+    screen.wait_for(r"▊\s+▎")  # the input box is empty
     page.keyboard.type("0.5")
+    screen.wait_for(r"▊\s+0\.5\s+▎")  # it holds 0.5: only now submit it
     screen.press("Enter")
     screen.wait_for(r"b2->out = 0\.5")
