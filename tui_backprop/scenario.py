@@ -6,6 +6,7 @@ import difflib
 import math
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -251,6 +252,16 @@ class _Reader:
         return ScenarioError(self.file, where, message, hint)
 
     # -- primitives -------------------------------------------------------------
+
+    def tables(
+        self, value: Any, key: str, allowed: tuple[str, ...], required=()
+    ) -> Iterator[tuple[str, dict]]:
+        """[[key]]: each table, checked as the loop reaches it, with where it stands."""
+        if not isinstance(value, list):
+            raise self.fail(key, f"expected [[{key}]] tables, found {_kind(value)}")
+        for i, spec in enumerate(value):
+            where = f"{key}[{i}]"
+            yield where, self.table(spec, where, allowed, required=required)
 
     def table(self, value: Any, where: str, allowed: tuple[str, ...], required=()) -> dict:
         if not isinstance(value, dict):
@@ -728,12 +739,10 @@ class _Reader:
                 seen[name] = where
 
     def bookmarks(self, value: Any) -> tuple[Bookmark, ...]:
-        if not isinstance(value, list):
-            raise self.fail("bookmarks", f"expected [[bookmarks]] tables, found {_kind(value)}")
         result = []
-        for i, spec in enumerate(value):
-            where = f"bookmarks[{i}]"
-            spec = self.table(spec, where, ("name", "step", "note"), required=("name", "step"))
+        for where, spec in self.tables(
+            value, "bookmarks", ("name", "step", "note"), required=("name", "step")
+        ):
             name = self.text(spec["name"], f"{where}.name", allow_empty=False)
             step = spec["step"]
             if isinstance(step, int) and not isinstance(step, bool):
@@ -759,12 +768,8 @@ class _Reader:
                 Note(Anchor(key, "phase", key), self.text(text, f"notes.{key}"), plain=True)
                 for key, text in table.items()
             )
-        if not isinstance(value, list):
-            raise self.fail("notes", f"expected [[notes]] tables, found {_kind(value)}")
         result = []
-        for i, spec in enumerate(value):
-            where = f"notes[{i}]"
-            spec = self.table(spec, where, ("at", "text"), required=("at", "text"))
+        for where, spec in self.tables(value, "notes", ("at", "text"), required=("at", "text")):
             anchor = self.anchor(spec["at"], f"{where}.at", places)
             text = self.text(spec["text"], f"{where}.text", allow_empty=False)
             self.placeholders(text, f"{where}.text", places)
@@ -778,12 +783,10 @@ class _Reader:
                 raise self.fail(where, problem)
 
     def slides(self, value: Any, places: _Places) -> tuple[SlideMark, ...]:
-        if not isinstance(value, list):
-            raise self.fail("slide", f"expected [[slide]] tables, found {_kind(value)}")
         result = []
-        for i, spec in enumerate(value):
-            where = f"slide[{i}]"
-            spec = self.table(spec, where, ("at", "printed", "why"), required=("at", "printed"))
+        for where, spec in self.tables(
+            value, "slide", ("at", "printed", "why"), required=("at", "printed")
+        ):
             anchor = self.anchor(spec["at"], f"{where}.at", places)
             if anchor.key == ("phase", "loss"):  # the slide's loss is the loss step's number
                 anchor = Anchor(anchor.text, "loss", "", anchor.iteration)
