@@ -10,6 +10,7 @@ from textual.color import Color
 from textual.theme import BUILTIN_THEMES
 
 from tui_backprop.app.app import BackpropApp
+from tui_backprop.app.roles import ROLE_STYLES, rich_styles
 from tui_backprop.app.themes import HIGH_CONTRAST, theme_names
 from tui_backprop.cli import resolve
 
@@ -60,3 +61,40 @@ def test_no_colour_is_written_into_the_app_css_or_widgets():
         )
         for line in css.splitlines():
             assert not colour.search(line), (path.name, line)
+
+
+def parsed_by_textual(style: str, variables: dict[str, str]) -> tuple:
+    """The role's colours and flags as Textual's own markup parser reads them, alpha
+    blended onto the background the way a terminal cell needs."""
+    from textual.markup import parse_style
+
+    if not style:
+        return (None, None, None, None, None)
+    parsed = parse_style(style, variables)
+    ground = Color.parse(variables["background"])
+    background = parsed.background
+    if background is not None and background.a < 1:
+        background = ground + background
+    foreground = parsed.foreground
+    if foreground is not None and foreground.a < 1:
+        foreground = (background or ground) + foreground
+    rich = parsed.rich_style
+    return (
+        foreground.rich_color if foreground else None,
+        background.rich_color if background else None,
+        rich.bold,
+        rich.reverse,
+        rich.underline,
+    )
+
+
+@pytest.mark.parametrize("name", theme_names())
+async def test_canvas_roles_read_as_textuals_parser_reads_them(name):
+    app = BackpropApp(theme=name)
+    async with app.run_test(size=(80, 24)):
+        variables = app.get_css_variables()
+        ours = rich_styles(variables)
+        for role, style in ROLE_STYLES.items():
+            got = ours[role]
+            expected = parsed_by_textual(style, variables)
+            assert (got.color, got.bgcolor, got.bold, got.reverse, got.underline) == expected, role
