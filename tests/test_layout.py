@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -51,6 +52,18 @@ def test_a_rasterised_segment_is_connected_and_ends_at_its_ends(x0, y0, x1, y1):
     for (ax, ay), (bx, by) in itertools.pairwise(dots):
         assert max(abs(ax - bx), abs(ay - by)) == 1  # 8-connected, no gaps, no repeats
     assert len(dots) == max(abs(x1 - x0), abs(y1 - y0)) + 1
+
+
+@given(st.lists(st.tuples(*[st.floats(-5, 80, allow_nan=False)] * 4), min_size=1, max_size=20))
+def test_rasterize_draws_numpys_rounded_linspace(ends):
+    """The dots are NumPy's rint(linspace(...)) of the ends on the dot grid, though
+    drawn in plain Python (the first frame comes before NumPy is imported)."""
+    for x0, y0, x1, y1 in ends:
+        a, b, c, d = round(x0 * 2), round(y0 * 4), round(x1 * 2), round(y1 * 4)
+        steps = max(abs(c - a), abs(d - b))
+        xs = np.rint(np.linspace(a, c, steps + 1)).astype(int).tolist()
+        ys = np.rint(np.linspace(b, d, steps + 1)).astype(int).tolist()
+        assert rasterize(Segment(x0, y0, x1, y1)) == list(zip(xs, ys, strict=True))
 
 
 def test_braille_cells_combine_dots_of_one_cell():
@@ -168,7 +181,7 @@ def test_long_names_widen_their_nodes():
 
 @given(st.lists(st.tuples(*[st.floats(0, 60, allow_nan=False)] * 4), min_size=1, max_size=40))
 def test_all_edges_at_once_make_the_cells_of_each_edge_rasterised_alone(ends):
-    """braille_grid (the base picture, NumPy) draws what rasterize draws edge by edge."""
+    """braille_grid (the base picture) draws what rasterize draws edge by edge."""
     segments = [Segment(x0, y0 / 2, x1, y1 / 2) for x0, y0, x1, y1 in ends]
     expected = braille_cells([dot for segment in segments for dot in rasterize(segment)])
     assert braille_grid(segments) == expected

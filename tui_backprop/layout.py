@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from tui_backprop.param import Param
 
 BRAILLE_BASE = 0x2800
@@ -196,56 +194,41 @@ def fit_network(shape: Shape, needs: Needs, width: int, height: int) -> NetworkL
 
 def rasterize(segment: Segment) -> list[tuple[int, int]]:
     """Braille dots along a segment (dot grid: 2 per cell across, 4 down): one dot per
-    step along the longer axis, so the line is 8-connected from end to end."""
+    step along the longer axis, so the line is 8-connected from end to end. The dots
+    are those of NumPy's rint(linspace(...)), in plain Python: the first frame is drawn
+    before NumPy is imported (45 ms)."""
     x0, y0 = round(segment.x0 * 2), round(segment.y0 * 4)
     x1, y1 = round(segment.x1 * 2), round(segment.y1 * 4)
     steps = max(abs(x1 - x0), abs(y1 - y0))
     if steps == 0:
         return [(x0, y0)]
-    xs = np.rint(np.linspace(x0, x1, steps + 1)).astype(int).tolist()
-    ys = np.rint(np.linspace(y0, y1, steps + 1)).astype(int).tolist()
-    return list(zip(xs, ys, strict=True))
-
-
-BIT_TABLE = np.array([[BRAILLE_BITS[(c, r)] for r in range(4)] for c in range(2)])
+    dx, dy = (x1 - x0) / steps, (y1 - y0) / steps
+    dots = [(round(i * dx + x0), round(i * dy + y0)) for i in range(steps)]
+    dots.append((x1, y1))
+    return dots
 
 
 def braille_grid(segments: list[Segment]) -> dict[tuple[int, int], int]:
-    """Every segment's dots as braille cells at once (a big network has 448 edges)."""
-    if not segments:
-        return {}
-    ends = np.array([(s.x0 * 2, s.y0 * 4, s.x1 * 2, s.y1 * 4) for s in segments])
-    ends = np.array([[round(v) for v in row] for row in ends.tolist()])
-    steps = np.maximum(np.abs(ends[:, 2] - ends[:, 0]), np.abs(ends[:, 3] - ends[:, 1]))
-    xs = np.rint(
-        np.concatenate(
-            [np.linspace(a, b, n + 1) for (a, _, b, _), n in zip(ends, steps, strict=True)]
-        )
-    ).astype(int)
-    ys = np.rint(
-        np.concatenate(
-            [np.linspace(a, b, n + 1) for (_, a, _, b), n in zip(ends, steps, strict=True)]
-        )
-    ).astype(int)
-    keys = (ys // 4) * (xs.max() // 2 + 1) + xs // 2
-    bits = BIT_TABLE[xs % 2, ys % 4]
-    order = np.argsort(keys, kind="stable")
-    keys, bits = keys[order], bits[order]
-    unique, starts = np.unique(keys, return_index=True)
-    combined = np.bitwise_or.reduceat(bits, starts)
-    width = xs.max() // 2 + 1
-    return {
-        (int(k % width), int(k // width)): int(b)
-        for k, b in zip(unique.tolist(), combined.tolist(), strict=True)
-    }
-
-
-def braille_cells(dots: list[tuple[int, int]]) -> dict[tuple[int, int], int]:
-    """Dots -> {(cell x, cell y): braille bits}."""
+    """Every segment's dots as braille cells at once (a big network's 448 edges: 23 ms)."""
     cells: dict[tuple[int, int], int] = {}
+    for segment in segments:
+        braille_cells(rasterize(segment), into=cells)
+    return cells
+
+
+# BITS[x % 2][y % 4]: the braille bit of a dot inside its cell
+BITS = tuple(tuple(BRAILLE_BITS[(column, row)] for row in range(4)) for column in range(2))
+
+
+def braille_cells(
+    dots: list[tuple[int, int]], into: dict[tuple[int, int], int] | None = None
+) -> dict[tuple[int, int], int]:
+    """Dots -> {(cell x, cell y): braille bits}, added to `into` if given."""
+    cells = {} if into is None else into
+    get = cells.get
     for x, y in dots:
-        key = (x // 2, y // 4)
-        cells[key] = cells.get(key, 0) | BRAILLE_BITS[(x % 2, y % 4)]
+        key = (x >> 1, y >> 2)
+        cells[key] = get(key, 0) | BITS[x & 1][y & 3]
     return cells
 
 
