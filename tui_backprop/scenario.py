@@ -6,8 +6,9 @@ import difflib
 import math
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from tui_backprop.notes import (
 )
 from tui_backprop.optimizers import OPTIMIZERS
 from tui_backprop.optimizers import SETTINGS as OPTIMIZER_SETTINGS
+from tui_backprop.outline import default_input_names, default_node_names
 from tui_backprop.param import Param
 
 Position = tuple[int, int, int | None]  # (layer, receiving node, feeding node or None: bias)
@@ -322,12 +324,10 @@ class _Reader:
             raise self.fail(where, f'unknown "{value}"; expected one of {options}', hint)
         return value
 
-    def names(self, value: Any, where: str, default_names: list[str] | None = None) -> list[str]:
+    def names(self, value: Any, where: str, defaults: Callable[[int], list[str]]) -> list[str]:
         """A list of node names, or a count that gets default names."""
         if isinstance(value, int) and not isinstance(value, bool):
-            self.integer(value, where, 1, MAX_NODES_PER_LAYER)
-            assert default_names is not None
-            return default_names[:value] if len(default_names) >= value else default_names
+            return defaults(self.integer(value, where, 1, MAX_NODES_PER_LAYER))
         if isinstance(value, float):
             raise self.fail(where, f"expected a whole number (integer) count, found {value}")
         if not isinstance(value, list):
@@ -419,9 +419,7 @@ class _Reader:
         network = self.table(
             top["network"], "network", ("inputs", "loss", "layers"), required=("inputs", "layers")
         )
-        inputs = self.names(
-            network["inputs"], "network.inputs", [f"x{i + 1}" for i in range(MAX_NODES_PER_LAYER)]
-        )
+        inputs = self.names(network["inputs"], "network.inputs", default_input_names)
         loss = self.choice(network.get("loss", "mse"), "network.loss", tuple(LOSSES))
         layers = self.layers(network["layers"], inputs, seed)
         self.unique_names(inputs, layers)
@@ -657,10 +655,7 @@ class _Reader:
             )
             default_name = "output" if is_output else f"hidden {index + 1}"
             name = self.text(spec.get("name", default_name), f"{where}.name", allow_empty=False)
-            if is_output:
-                defaults = ["out"] if spec["nodes"] == 1 else [f"out{i + 1}" for i in range(256)]
-            else:
-                defaults = [f"h{index + 1}_{i + 1}" for i in range(MAX_NODES_PER_LAYER)]
+            defaults = partial(default_node_names, index, is_output)
             nodes = self.names(spec["nodes"], f"{where}.nodes", defaults)
             total_weights += len(nodes) * len(previous)
             if total_weights > MAX_WEIGHTS:

@@ -6,15 +6,16 @@ stepping back shows exactly what was shown before.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from tui_backprop.functions import LOSSES
 from tui_backprop.notes import notes_at, slide_text
 from tui_backprop.numbers import fmt
 from tui_backprop.param import Param
-from tui_backprop.trace import Iteration, Step, Trace
+
+if TYPE_CHECKING:  # the network is drawn before NumPy (and the trace) is imported
+    from tui_backprop.trace import Iteration, Step, Trace
 
 FACTOR_NAMES = (
     ("loss_slope", "slope of the loss w.r.t. the node fed into"),
@@ -133,7 +134,7 @@ class StepView:
 
 
 def _sign(x: float) -> int:
-    return 0 if not np.isfinite(x) or x == 0 else (1 if x > 0 else -1)
+    return 0 if not math.isfinite(x) or x == 0 else (1 if x > 0 else -1)
 
 
 MAX_ROWS = 12
@@ -235,11 +236,11 @@ def build_view(
 
     rows, hidden, total_error, loss = _data_rows(trace, record, known, point, d)
     warning = ""
-    if record.loss is not None and not np.isfinite(record.loss):
+    if record.loss is not None and not math.isfinite(record.loss):
         warning = "the loss is not finite: the learning rate is too large and training diverged"
     elif record.loss is not None and number > 1:
         first = trace.losses_until(1)
-        if len(first) and np.isfinite(first[0]) and record.loss > 100 * max(first[0], 1e-12):
+        if len(first) and math.isfinite(first[0]) and record.loss > 100 * max(first[0], 1e-12):
             warning = (
                 f"the loss has grown from {fmt(first[0], d)} to {fmt(record.loss, d)}: "
                 "the learning rate is too large"
@@ -278,6 +279,8 @@ def build_view(
 
 
 def _column_names(loss: str) -> dict[str, str]:
+    from tui_backprop.functions import LOSSES  # NumPy: by now the trace has it
+
     if not LOSSES[loss].uses_logs:
         return {}
     return {"error_column": "p − t", "point_loss_column": "loss", "total_label": "sum of losses"}
