@@ -3,6 +3,7 @@
     python benchmarks/run.py              # everything; 4-5 minutes on 2 cores (7 if very busy)
     python benchmarks/run.py --quick      # one round, fewer keys: about 1.5 minutes
     python benchmarks/run.py --only keys startup jump inprocess
+    python benchmarks/run.py --only startup --startup-runs 31
 
 Everything is measured side by side with a yardstick in one run on one machine, and
 printed as one table of targets (figure, baseline, ratio, target, met or missed),
@@ -291,6 +292,7 @@ def main() -> int:
     parser.add_argument("--keys", type=int, default=300, help="sampled keys per app")
     parser.add_argument("--animated-keys", type=int, default=45, help="keys, animations on")
     parser.add_argument("--rounds", type=int, default=3, help="sessions per app for keys")
+    parser.add_argument("--startup-runs", type=int, default=7, help="start-ups per app")
     args = parser.parse_args()
     if args.quick:
         keys, animated, rounds, startup_runs, jump_runs = 60, 20, 1, 3, 1
@@ -299,7 +301,7 @@ def main() -> int:
             args.keys,
             args.animated_keys,
             args.rounds,
-            7,
+            args.startup_runs,
             3,
         )
 

@@ -405,3 +405,14 @@ def test_opening_a_file_whose_note_runs_ahead_fails_before_the_app(tmp_path):
     done = run(str(bad))  # no terminal: it must fail before Textual starts
     assert done.returncode == 2, done.stdout + done.stderr
     assert "notes[" in done.stderr and "placeholder {loss}" in done.stderr
+
+
+def test_a_bad_argument_found_while_the_file_is_still_being_checked(tmp_path):
+    """The app's file is checked in a child process while Textual loads; a bad room
+    name ends the command first. The child, still checking (a user's copy of
+    big-network: its notes take the whole lesson, about a second), must end quietly."""
+    original = Path(tui_backprop.__file__).resolve().parent.parent / "scenarios"
+    copy = tmp_path / "big.toml"
+    copy.write_text((original / "big-network.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run(str(copy), "--lead", "a b")
+    assert_clean_failure(result, "room name 'a b'")

@@ -103,3 +103,22 @@ def test_the_static_check_covers_the_core_and_not_the_app():
     assert IMPORTS_TEXTUAL.search("from textual.app import App")
     assert IMPORTS_TEXTUAL.search("    import textual")
     assert not IMPORTS_TEXTUAL.search("from textualize import x")
+
+
+def test_the_opening_frame_is_drawn_before_numpy_is_imported():
+    """`backprop-tui NAME` draws the network from the file's outline first: up to the
+    app's start, the process holds no NumPy (the file is checked in a child process)."""
+    code = (
+        "import sys\n"
+        "import tui_backprop.app.app as app\n"
+        "def run_app(*args, **kwargs):\n"
+        "    from tui_backprop.app.screens.opening import OpeningScreen  # noqa: F401\n"
+        "    print('opening' if args[6] else 'lesson', 'numpy' in sys.modules)\n"
+        "    return 0\n"
+        "app.run_app = run_app\n"
+        "from tui_backprop.cli import main\n"
+        "sys.exit(main(['backprop-relu']))\n"
+    )
+    result = run_python("-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["opening", "False"], result.stdout

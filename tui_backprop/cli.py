@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_backprop import __version__
 from tui_backprop.bundled import (
@@ -16,7 +19,10 @@ from tui_backprop.bundled import (
     is_bundled,
 )
 from tui_backprop.errors import ScenarioError
-from tui_backprop.scenario import Scenario, load_scenario
+from tui_backprop.outline import read_outline
+
+if TYPE_CHECKING:  # NumPy: not before the first frame (check_in_parallel)
+    from tui_backprop.scenario import Scenario
 
 EXIT_BAD_INPUT = 2
 
@@ -125,17 +131,24 @@ def build_serve_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def resolve(argument: str) -> Scenario:
-    """A path to a .toml file, or a bundled scenario's name."""
+def scenario_path(argument: str) -> Path:
+    """A path to a .toml file, or a bundled scenario's name (its file)."""
     path = Path(argument)
     if path.exists() or argument.endswith(".toml") or "/" in argument:
-        return load_scenario(path)
+        return path
     bundled = bundled_path(argument)
     if bundled is None:
         close = closest_names(argument)
         hint = f"did you mean {' or '.join(close)}?" if close else "see backprop-tui --list"
         raise ScenarioError(argument, "", "no such file or bundled scenario", hint)
-    return load_scenario(bundled)
+    return bundled
+
+
+def resolve(argument: str) -> Scenario:
+    """A path to a .toml file, or a bundled scenario's name, read and checked."""
+    from tui_backprop.scenario import load_scenario
+
+    return load_scenario(scenario_path(argument))
 
 
 def fail(message: str) -> int:
@@ -161,25 +174,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         return to_stdout(write_list)
 
+    printed = args.check or args.trace or args.handout  # no app: the notes always checked
+    start_at = None if printed else args.start_at
+    lesson_given = args.scenario or args.start_at or args.autoplay or args.lead or args.follow
     try:
-        scenario = resolve(args.scenario or DEFAULT)
-        # Notes and bookmarks are checked against the whole lesson: for a big network
-        # that builds its largest iterations (0.9 s). A bundled lesson opened in the app
-        # skips it: the test suite checks those.
-        opening = not (args.check or args.trace or args.handout)
-        checked = opening and is_bundled(scenario.path)
-        if (scenario.bookmarks or scenario.notes or scenario.slides) and not checked:
-            from tui_backprop.notes import check_notes
-            from tui_backprop.places import check_bookmarks
-            from tui_backprop.trace import Trace
-
-            trace = Trace(scenario)
-            check_bookmarks(trace)
-            check_notes(trace)
+        path = scenario_path(args.scenario or DEFAULT)
     except ScenarioError as error:
         return fail(str(error))
-    except OSError as error:  # e.g. a bundled folder made unreadable
-        return fail(f"{args.scenario}: {error}")
+    quick = lesson_given and not (printed or args.screenshot)
+    outline = read_outline(path) if quick else None
+    if outline is not None:  # the network drawn first, while NumPy and the lesson load
+        verdict = check_in_parallel(path, start_at)
+    else:
+        checked = check_file(path, start_at, skip_bundled=not printed)
+        if isinstance(checked, str):
+            return fail(checked)
+        scenario, start = checked
 
     if args.check:
         print(f"{scenario.path}: ok: {scenario.title}")
@@ -189,19 +199,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.handout:
         return write_handout_file(scenario, args.handout, args.decimals)
 
-    start = 0
-    if args.start_at is not None:
-        try:
-            start = resolve_start(scenario, args.start_at)
-        except ValueError as error:
-            return fail(f"--start-at: {error}")
-
     room = room_link(args)
     if isinstance(room, int):
         return room
 
     from tui_backprop.app.app import run_app, save_screenshot  # Textual only from here
 
+    if outline is not None:  # the child checked the file while Textual was imported
+        start = verdict()
+        if isinstance(start, str):
+            return fail(start)
     theme = args.theme or os.environ.get("TEXTUAL_THEME") or None
     if theme is not None:
         from tui_backprop.app.themes import theme_names
@@ -213,8 +220,75 @@ def main(argv: list[str] | None = None) -> int:
             )
     if args.screenshot:
         return save_screenshot(scenario, start, args.screenshot, size, theme, args.reveal)
-    opened = scenario if args.scenario or args.start_at or args.autoplay or room else None
+    if outline is not None:
+        return run_app(None, start, args.autoplay, theme, room, args.reveal, (outline, path))
+    opened = scenario if lesson_given else None
     return run_app(opened, start, args.autoplay, theme, room, args.reveal)
+
+
+def check_file(path: Path, start_at: str | None, skip_bundled: bool) -> tuple[Scenario, int] | str:
+    """Read and check the file, and find --start-at's step: the scenario and that step,
+    or the message to fail with. Notes and bookmarks are checked against the whole
+    lesson, which for a big network builds its largest iterations (0.9 s); with
+    `skip_bundled`, a bundled lesson skips that: the test suite checks those."""
+    from tui_backprop.scenario import load_scenario
+
+    try:
+        scenario = load_scenario(path)
+        if (scenario.bookmarks or scenario.notes or scenario.slides) and not (
+            skip_bundled and is_bundled(path)
+        ):
+            from tui_backprop.notes import check_notes
+            from tui_backprop.places import check_bookmarks
+            from tui_backprop.trace import Trace
+
+            trace = Trace(scenario)
+            check_bookmarks(trace)
+            check_notes(trace)
+    except ScenarioError as error:
+        return str(error)
+    except OSError as error:  # e.g. a bundled folder made unreadable
+        return f"{path}: {error}"
+    try:
+        return scenario, 0 if start_at is None else resolve_start(scenario, start_at)
+    except ValueError as error:
+        return f"--start-at: {error}"
+
+
+def check_in_parallel(path: Path, start_at: str | None) -> Callable[[], int | str]:
+    """Check the file as the app will open it, in a child process while this one loads
+    Textual: on two cores, the check (NumPy alone is 45 ms) delays nothing. A bad file
+    still fails before Textual starts. Returns what waits for the verdict: the step to
+    open at, or the message to fail with."""
+
+    def verdict_here() -> int | str:
+        checked = check_file(path, start_at, skip_bundled=True)
+        return checked if isinstance(checked, str) else checked[1]
+
+    if not hasattr(os, "fork"):  # Windows: check first, then open
+        verdict = verdict_here()
+        return lambda: verdict
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # never returns: whatever happens, the child ends here
+        try:
+            os.close(reading)
+            try:
+                text = json.dumps(verdict_here())
+            except BaseException:  # the parent checks again, where a failure shows
+                text = ""
+            os.write(writing, text.encode("utf-8"))  # the parent may have gone (exit 2)
+        finally:
+            os._exit(0)
+    os.close(writing)
+
+    def wait() -> int | str:
+        with os.fdopen(reading, "rb") as answer:
+            text = answer.read().decode("utf-8")
+        os.waitpid(child, 0)
+        return json.loads(text) if text else verdict_here()
+
+    return wait
 
 
 def resolve_start(scenario: Scenario, where: str) -> int:
@@ -277,6 +351,8 @@ def serve_main(argv: list[str]) -> int:
 
 
 def write_list(out) -> None:
+    from tui_backprop.scenario import load_scenario
+
     names = bundled_names()
     width = max(map(len, names), default=0)
     for name in names:

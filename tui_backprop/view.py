@@ -98,7 +98,7 @@ class StepView:
     phase: str
     batch: tuple[int, ...]  # 1-based point numbers
     shown_point: int  # 1-based
-    step: Step
+    step: Step | None  # None: the blank view of the first frame
     formula: str
     words: str
     factors: tuple[tuple[str, str, str], ...]  # (name, meaning, value) for a slope
@@ -131,6 +131,42 @@ class StepView:
             where = "forward pass"
         points = ", ".join(map(str, self.batch[:8])) + (" …" if len(self.batch) > 8 else "")
         return f"step {self.index + 1}/{self.total} · {self.phase} · {where} · points {points}"
+
+
+def blank_view(title: str, layers: tuple[tuple[str, ...], ...]) -> StepView:
+    """The network before the lesson has numbers: each node's name, nothing computed
+    (the first frame, drawn from the file while the trace loads)."""
+    nodes = {
+        name: NodeView(name, k, None, None, None, 0, 0, False)
+        for k, names in enumerate(layers)
+        for name in names
+    }
+    return StepView(
+        index=0,
+        total=0,
+        title=title,
+        epoch=0,
+        epochs=0,
+        iteration=0,
+        updates=0,
+        final=False,
+        phase="",
+        batch=(),
+        shown_point=0,
+        step=None,
+        formula="",
+        words="",
+        factors=(),
+        note="",
+        nodes=nodes,
+        weights={},
+        active_edges=(),
+        edge_direction="forward",
+        rows=(),
+        hidden_rows=0,
+        total_error=None,
+        loss=None,
+    )
 
 
 def _sign(x: float) -> int:

@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from tui_backprop.app.actions import ACTIONS, APP, bindings
-from tui_backprop.app.screens.lesson import LessonScreen
-from tui_backprop.app.screens.picker import PickerScreen
 from tui_backprop.app.themes import register_themes
 from tui_backprop.bundled import bundled_names, bundled_path
-from tui_backprop.scenario import Scenario, load_scenario
+from tui_backprop.errors import ScenarioError
+
+if TYPE_CHECKING:  # the lesson (NumPy, the trace) is imported after the first frame
+    from tui_backprop.outline import Outline
+    from tui_backprop.scenario import Scenario
 
 
 class BackpropApp(App):
@@ -33,7 +36,10 @@ class BackpropApp(App):
         theme: str | None = None,
         room: tuple[str, Path] | None = None,
         reveal: bool = False,
+        opening: tuple[Outline, Path] | None = None,
     ) -> None:
+        """`opening`: instead of a scenario, the outline of a checked file and its path:
+        the network is drawn from the outline first, and the file loaded after."""
         super().__init__()
         register_themes(self)
         # Before the first frame, so it is drawn in this theme. Textual made the colours
@@ -44,6 +50,8 @@ class BackpropApp(App):
         elif chosen in self.available_themes:
             self.mutate_reactive(BackpropApp.theme)
         self.scenario = scenario
+        self.opening = opening
+        self.failure: str | None = None  # printed when the app has closed (exit status 2)
         self.start = start
         self.autoplay = autoplay
         self.reveal = reveal
@@ -54,15 +62,47 @@ class BackpropApp(App):
             self.classroom = Classroom(self, *room)
 
     def on_mount(self) -> None:
-        if self.scenario is None:
+        if self.opening is not None:
+            from tui_backprop.app.screens.opening import OpeningScreen
+
+            self.push_screen(OpeningScreen(self.opening[0], self._load_lesson))
+        elif self.scenario is None:
+            from tui_backprop.app.screens.picker import PickerScreen
+
             self.push_screen(PickerScreen())
         else:
-            self.push_screen(LessonScreen(self.scenario, self.start, self.autoplay, self.reveal))
+            self.push_screen(self._lesson_screen(self.scenario))
         if self.classroom is not None:
             self.classroom.start()
         if self.is_web:  # served: end with the server, even one that was killed
             self._server_pid = os.getppid()
             self.set_interval(2.0, self._exit_without_server)
+
+    def on_ready(self) -> None:
+        from tui_backprop.app.screens.opening import OpeningScreen
+
+        if isinstance(self.screen, OpeningScreen):
+            self.screen.open_after_this_frame()
+
+    def _lesson_screen(self, scenario: Scenario) -> Screen:
+        """The lesson the command line asked for, at its step."""
+        from tui_backprop.app.screens.lesson import LessonScreen
+
+        return LessonScreen(scenario, self.start, self.autoplay, self.reveal)
+
+    def _load_lesson(self) -> Screen | None:
+        """After the opening frame: the file was checked before the app started, so this
+        fails only if it changed since; then the app closes with the message."""
+        from tui_backprop.scenario import load_scenario
+
+        try:
+            self.scenario = load_scenario(self.opening[1])
+        except (ScenarioError, OSError) as error:
+            where = "" if isinstance(error, ScenarioError) else f"{self.opening[1]}: "
+            self.failure = f"{where}{error}"
+            self.exit(return_code=2)
+            return None
+        return self._lesson_screen(self.scenario)
 
     def _exit_without_server(self) -> None:
         if os.getppid() != self._server_pid:
@@ -82,9 +122,14 @@ class BackpropApp(App):
 
     def open_scenario(self, scenario: Scenario) -> None:
         self.scenario = scenario
+        from tui_backprop.app.screens.lesson import LessonScreen
+
         self.switch_screen(LessonScreen(scenario, reveal=self.reveal))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from tui_backprop.app.screens.lesson import LessonScreen
+        from tui_backprop.scenario import load_scenario
+
         yield from super().get_system_commands(screen)
         if isinstance(screen, LessonScreen):
             for row in ACTIONS:
@@ -109,13 +154,18 @@ def run_app(
     theme: str | None = None,
     room: tuple[str, Path] | None = None,
     reveal: bool = False,
+    opening: tuple[Outline, Path] | None = None,
 ) -> int:
-    app = BackpropApp(scenario, start, autoplay, theme, room, reveal)
+    app = BackpropApp(scenario, start, autoplay, theme, room, reveal, opening)
     try:
         app.run()
     finally:
         if app.classroom is not None:
             app.classroom.remove()  # a leader that leaves takes its room file with it
+    if app.failure is not None:
+        from tui_backprop.cli import fail
+
+        return fail(app.failure)
     return 0
 
 
