@@ -41,13 +41,15 @@ class BackpropApp(App):
         """`opening`: instead of a scenario, the outline of a checked file and its path:
         the network is drawn from the outline first, and the file loaded after."""
         super().__init__()
+        unknown = self.theme not in self.available_themes  # TEXTUAL_THEME names one of ours
         register_themes(self)
         # Before the first frame, so it is drawn in this theme. Textual made the colours
-        # from TEXTUAL_THEME before our themes were registered: make them again.
+        # from TEXTUAL_THEME before our themes were registered: make them again (only
+        # then: it parses the whole stylesheet a second time, 10 ms before the frame).
         chosen = theme or self.theme
         if chosen != self.theme:
             self.theme = chosen
-        elif chosen in self.available_themes:
+        elif unknown and chosen in self.available_themes:
             self.mutate_reactive(BackpropApp.theme)
         self.scenario = scenario
         self.opening = opening
