@@ -416,3 +416,30 @@ def test_a_bad_argument_found_while_the_file_is_still_being_checked(tmp_path):
     copy.write_text((original / "big-network.toml").read_text(encoding="utf-8"), encoding="utf-8")
     result = run(str(copy), "--lead", "a b")
     assert_clean_failure(result, "room name 'a b'")
+
+
+def test_the_check_in_a_child_answers_the_step_or_the_message(tmp_path):
+    from tui_backprop.bundled import bundled_path
+    from tui_backprop.cli import check_in_parallel
+
+    assert check_in_parallel(bundled_path("backprop-relu"), "13")() == 12  # step 13
+    assert check_in_parallel(bundled_path("backprop-relu"), None)() == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text('title = "x"\n[network]\ninputs = 1\n', encoding="utf-8")
+    message = check_in_parallel(bad, None)()
+    assert isinstance(message, str) and str(bad) in message
+
+
+def test_a_child_that_cannot_answer_leaves_the_check_to_the_parent(monkeypatch):
+    import tui_backprop.cli as cli
+    from tui_backprop.bundled import bundled_path
+
+    parent, real = os.getpid(), cli.check_file
+
+    def check_file(*args, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("the child breaks down")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "check_file", check_file)
+    assert cli.check_in_parallel(bundled_path("backprop-relu"), "13")() == 12
