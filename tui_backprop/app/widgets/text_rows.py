@@ -81,9 +81,10 @@ class TextRows(CachedRows):
             self._strips.pop(y, None)
             if y in strips:
                 self._strips[y] = strips[y]
-        visible = [y - top for y in changed if 0 <= y - top < self.size.height]
+        size = self.size  # a property that walks to the screen: once, not per row
+        visible = [y - top for y in changed if 0 <= y - top < size.height]
         if visible:
-            self.refresh(*(Region(0, y, self.size.width, 1) for y in visible))
+            self.refresh(*(Region(0, y, size.width, 1) for y in visible))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
