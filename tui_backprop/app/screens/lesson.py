@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TypeVar
 
 from textual.app import ComposeResult
@@ -26,16 +25,21 @@ from tui_backprop.app.widgets.plot_panel import PlotPanel
 from tui_backprop.layout import fit_network
 from tui_backprop.reveal import covered_view
 from tui_backprop.scenario import Scenario
+from tui_backprop.sizing import (
+    WIDE,
+    PanelPlan,
+    Panels,
+    formula_rows,
+    iteration_needs,
+    neighbours,
+    plan_panels,
+)
 from tui_backprop.trace import Trace
-from tui_backprop.view import StepView, build_view, element_details, node_numbers
+from tui_backprop.view import StepView, build_view, element_details
 
 PartT = TypeVar("PartT", bound=Widget)
 
 MIN_WIDTH, MIN_HEIGHT = 60, 18
-WIDE = 120  # columns: from here on the narration sits beside the network
-SIDE_SHARE = 32  # percent of the width the narration (or plot) takes beside it
-MIN_NARRATION = 3  # rows the narration keeps below the network when it can
-MIN_PLOT = 10  # rows a plot needs to be read
 AUTOPLAY_DELAYS = (3.0, 2.0, 1.2, 0.8, 0.5, 0.3, 0.15)
 PLOT_ACTIONS = ("cycle_plot", "next_plot_weight", "next_plot_weight_b", "toggle_log_scale")
 
@@ -48,40 +52,6 @@ def remember(cache: dict, key, compute, keep: int = 8):
         del cache[next(iter(cache))]
     value = cache[key] = compute()
     return value
-
-
-def wrapped_rows(text: str, width: int) -> int:
-    """Rows `text` takes when wrapped at spaces to `width` cells (words longer than a
-    row are folded), as the formula line wraps it; a plain loop, since textwrap cost
-    ~60 µs a formula and a big network's iteration has thousands."""
-    if len(text) <= width:
-        return 1
-    rows, used = 1, 0
-    for word in text.split(" "):
-        size = len(word)
-        if used and used + 1 + size <= width:
-            used += 1 + size
-            continue
-        if used:
-            rows += 1
-        used = size
-        while used > width:
-            rows += 1
-            used -= width
-    return rows
-
-
-@dataclass(frozen=True)
-class PanelPlan:
-    """What LessonScreen._fit gives each panel (CSS sizes) and the network (cells)."""
-
-    data_rows: int
-    data_height: int
-    side_open: bool
-    side: tuple  # width, height of the narration's (or plot's) column
-    network: tuple | None  # width, height of the network canvas, if it is sized
-    net_width: int
-    net_height: int
 
 
 class LessonScreen(NarrationTools, LectureToolsScreen):
@@ -203,46 +173,20 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
             network.styles.width, network.styles.height = plan.network
         self._fit_network(plan.net_width, plan.net_height)
 
-    def _plan(self, width: int, height: int, formula_rows: int) -> PanelPlan:
+    def _plan(self, width: int, height: int, formula: int) -> PanelPlan:
         """The panels' sizes for a terminal of this size and a formula of this height."""
-        points = self.scenario.points
-        batch = max(self.scenario.batch_size, 1)
-        room = 3 if height < 30 else (6 if height < 45 else 10)
-        data_rows = min(points if points <= room else min(batch, room), room)
-        data_height = 1 + data_rows + self.scenario.has_targets
-        # header and footer, and a classroom's status line when there is one
-        fixed = 2 + len(self.query("#room-status"))
-        body = max(height - fixed - formula_rows - data_height, 4)
-        plot = self.plot_shown
-        side_open = (self.narration_shown or plot) and not self.plot_zoomed
-        if plot and self.plot_zoomed:
-            return PanelPlan(data_rows, data_height, side_open, ("1fr", "1fr"), None, width, body)
-        if width >= WIDE:
-            side_width = max(36, width * SIDE_SHARE // 100) if side_open else 0
-            net_width = width - side_width
-            return PanelPlan(
-                data_rows,
-                data_height,
-                side_open,
-                (side_width, "1fr"),
-                (net_width, "1fr"),
-                net_width,
-                body,
-            )
-        below = 0
-        if side_open:
-            below = max(MIN_PLOT, body // 2) if plot else max(MIN_NARRATION, body // 4)
-            below = min(below, body - 4)
-        net_height = body - below
-        return PanelPlan(
-            data_rows,
-            data_height,
-            side_open,
-            ("1fr", below),
-            ("1fr", net_height),
-            width,
-            net_height,
+        scenario = self.scenario
+        panels = Panels(
+            points=scenario.points,
+            batch_size=scenario.batch_size,
+            has_targets=scenario.has_targets,
+            # header and footer, and a classroom's status line when there is one
+            fixed_rows=2 + len(self.query("#room-status")),
+            narration_shown=self.narration_shown,
+            plot_shown=self.plot_shown,
+            plot_zoomed=self.plot_zoomed,
         )
+        return plan_panels(width, height, formula, panels)
 
     def _fit_network(self, width: int, height: int) -> None:
         needs = self._needs()
@@ -261,58 +205,34 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
     def _iteration_key(self, number: int) -> tuple:
         return (id(self.trace), len(self.trace.departures), self.decimals, number)
 
-    # A training iteration is sized for its own numbers and its neighbours': a size that
-    # changes from one iteration to the next lays the screen out again (15-30 ms on a
-    # big network), and neighbours differ mostly by a sign or a digit here and there.
-    # The size still depends only on the step shown, never on the steps seen before,
-    # so stepping back shows exactly what was shown.
-
-    def _around(self, number: int) -> range:
-        """The training iterations beside this one; the pass after training (a forward
-        pass only, with the trained weights) is sized on its own."""
-        updates = self.trace.updates
-        if number > updates:
-            return range(number, number + 1)
-        return range(max(1, number - 1), min(number + 1, updates) + 1)
-
     def _needs(self, number: int | None = None) -> diagram.Needs:
         """Cells the numbers of an iteration (the current one by default) need."""
         if number is None:
             number = self.trace.iteration_of(self.index)[0]
-        return diagram.Needs.widest([self._own_needs(n) for n in self._around(number)])
+        return diagram.Needs.widest([self._own_needs(n) for n in neighbours(self.trace, number)])
 
     def _own_needs(self, number: int) -> diagram.Needs:
-        def measure() -> diagram.Needs:
-            record = self.trace.iteration(number)
-            first = record.first_index
-            last = first + len(record.steps) - 1
-            views = [
-                build_view(self.trace, first, self.decimals),
-                build_view(self.trace, last, self.decimals),
-            ]
-            numbers = node_numbers(self.trace, number, self.decimals)
-            return diagram.needs_of(self.shape, views, numbers)
-
-        return remember(self._needs_seen, self._iteration_key(number), measure)
+        return remember(
+            self._needs_seen,
+            self._iteration_key(number),
+            lambda: iteration_needs(self.trace, self.shape, number, self.decimals),
+        )
 
     def _formula_height(self, width: int, number: int | None = None) -> int:
         """Rows for the longest formula of an iteration (and its neighbours), and the
         factors' legend."""
         if number is None:
             number = self.trace.iteration_of(self.index)[0]
-        return max(self._own_formula_height(max(width, 20), n) for n in self._around(number))
+        return max(
+            self._own_formula_height(max(width, 20), n) for n in neighbours(self.trace, number)
+        )
 
     def _own_formula_height(self, width: int, number: int) -> int:
-        def measure() -> int:
-            steps = self.trace.iteration(number).steps
-            rows = max(wrapped_rows(f"{step.number}. {step.text}", width) for step in steps)
-            slopes = any(
-                step.kind in ("weight_slope", "bias_slope") and len(step.numbers["factors"]) == 1
-                for step in steps
-            )
-            return rows + slopes
-
-        return remember(self._formula_need, (*self._iteration_key(number), width), measure)
+        return remember(
+            self._formula_need,
+            (*self._iteration_key(number), width),
+            lambda: formula_rows(self.trace, number, width),
+        )
 
     @property
     def decimals(self) -> int:
@@ -377,7 +297,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
                 self._layout(plan.net_width, plan.net_height, self._needs(number))
             )
 
-        ahead = self._around(number)  # the next iteration is sized with its neighbours
+        ahead = neighbours(self.trace, number)  # the next iteration is sized with its neighbours
         parts = [
             *(lambda n=n: trace.iteration(n) for n in ahead),
             *(lambda n=n: self._own_formula_height(max(width - 2, 20), n) for n in ahead),
