@@ -5,16 +5,21 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual.app import ComposeResult
-from textual.containers import Container
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Footer, Static
 
 from tui_backprop import diagram, places
 from tui_backprop.app import collector
 from tui_backprop.app.actions import LESSON, bindings
 from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
+from tui_backprop.app.screens.lesson_frame import (
+    FRAME_CLASS,
+    compose_panels,
+    size_panels,
+    step_narration,
+    warning_lines,
+)
 from tui_backprop.app.screens.narration_tools import NarrationTools
 from tui_backprop.app.widgets.data_panel import DataPanel
 from tui_backprop.app.widgets.formula_line import FormulaLine
@@ -26,7 +31,6 @@ from tui_backprop.layout import fit_network
 from tui_backprop.reveal import covered_view
 from tui_backprop.scenario import Scenario
 from tui_backprop.sizing import (
-    WIDE,
     PanelPlan,
     Panels,
     formula_rows,
@@ -39,7 +43,6 @@ from tui_backprop.view import StepView, build_view, element_details
 
 PartT = TypeVar("PartT", bound=Widget)
 
-MIN_WIDTH, MIN_HEIGHT = 60, 18
 AUTOPLAY_DELAYS = (3.0, 2.0, 1.2, 0.8, 0.5, 0.3, 0.15)
 PLOT_ACTIONS = ("cycle_plot", "next_plot_weight", "next_plot_weight_b", "toggle_log_scale")
 
@@ -58,6 +61,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
     """Renders step `index` of the trace; every key only moves the index."""
 
     BINDINGS = bindings(LESSON)
+    DEFAULT_CLASSES = FRAME_CLASS
 
     def __init__(
         self,
@@ -105,16 +109,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
     # -- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield LessonHeader(id="header")
-        yield FormulaLine(id="formula")
-        yield DataPanel(id="data")
-        with Container(id="body"):
-            yield NetworkCanvas(self.shape, id="network")
-            with Container(id="side"):
-                yield NarrationPanel(id="narration")
-                yield PlotPanel(self.trace, id="plots")
-        yield Static(id="too-small")
-        yield Footer()
+        yield from compose_panels(self.shape, PlotPanel(self.trace, id="plots"))
 
     def on_mount(self) -> None:
         self.timer = self.set_interval(AUTOPLAY_DELAYS[self.delay_level], self._tick, pause=True)
@@ -146,31 +141,21 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
 
     def _fit(self, width: int, height: int) -> None:
         """Sizes for every panel, by priority: header, formula, data rows, network; the
-        narration (or a plot) gets what is left. Only a resize, a new iteration's wider
-        numbers, decimals or a what-if change them: never a step."""
-        small = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.set_class(small, "-too-small")
-        if small:  # (updating a Static lays the screen out again: only when it shows)
-            self.query_one("#too-small", Static).update(
-                f"The terminal is {width}×{height}; this lesson needs at least "
-                f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window or reduce the font size."
-            )
-        wide = width >= WIDE
-        self.set_class(wide, "-wide")
+        narration (or a plot) gets what is left."""
         self._formula_rows = self._formula_height(width - 2)
         plan = self._plan(width, height, self._formula_rows)
         self._data_rows = plan.data_rows
-        self.query_one("#formula").styles.height = self._formula_rows
-        self.query_one("#data").styles.height = plan.data_height
         plot = self.plot_shown
-        side = self.query_one("#side")
-        network = self.part(NetworkCanvas)
-        network.display = not (plot and self.plot_zoomed)
-        side.display = plan.side_open or (plot and self.plot_zoomed)
-        self.part(NarrationPanel).display = self.narration_shown and not plot
-        side.styles.width, side.styles.height = plan.side
-        if plan.network is not None:
-            network.styles.width, network.styles.height = plan.network
+        size_panels(
+            self,
+            width,
+            height,
+            self._formula_rows,
+            plan,
+            self.narration_shown,
+            plot,
+            self.plot_zoomed,
+        )
         self._fit_network(plan.net_width, plan.net_height)
 
     def _plan(self, width: int, height: int, formula: int) -> PanelPlan:
@@ -375,16 +360,9 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         if self.trace.departures:
             departed = "; ".join(self.trace.departures)
             lines.append(Content.styled(f"✎ what-if: {departed} (u: file values)", "$text-warning"))
-        if view.warning:
-            lines.append(Content.styled(f"⚠ {view.warning}", "bold $text-error"))
+        lines.extend(warning_lines(view))
         lines.extend(self.gradient_check_lines())
-        if view.slide:  # what the slide printed here, beside the computed number
-            lines.append(Content.styled(view.slide, "bold $text-warning"))
-        if view.note:  # the scenario's narration, newest first: it is about this step
-            lines.append(Content(view.note))
-        lines.append(Content.styled(view.words, "italic"))
-        if condensed:
-            lines.append(Content.styled(self.point_vectors(view), "$text-muted"))
+        lines.extend(step_narration(view, condensed))
         if self.details is not None:
             formulas = element_details(self.trace, self.index, self.details)
             lines.append(
@@ -392,19 +370,6 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
             )
             lines.extend(Content(f"   {line}") for line in formulas or ["(nothing computed yet)"])
         return lines
-
-    def point_vectors(self, view: StepView) -> str:
-        row = next((r for r in view.rows if r.current), None)
-        if row is None:
-            return ""
-        text = f"point {row.point}: inputs ({', '.join(row.inputs)})"
-        if row.prediction:
-            text += f", prediction ({row.prediction})"
-        if row.target:
-            text += f", target ({row.target})"
-        if row.error:
-            text += f", error ({row.error})"
-        return text
 
     def go(self, index: int) -> None:
         index = max(0, min(index, len(self.trace) - 1))
