@@ -422,12 +422,15 @@ def test_the_check_in_a_child_answers_the_step_or_the_message(tmp_path):
     from tui_backprop.bundled import bundled_path
     from tui_backprop.cli import check_in_parallel
 
-    assert check_in_parallel(bundled_path("backprop-relu"), "13")() == 12  # step 13
-    assert check_in_parallel(bundled_path("backprop-relu"), None)() == 0
+    relu = bundled_path("backprop-relu")
+    assert check_in_parallel(relu, "13", None)() == (12, None)  # step 13
+    start, frame = check_in_parallel(relu, None, (80, 24))()
+    assert start == 0 and frame.size == (80, 24)
+    assert frame.view.index == 0 and "x1 = 0.5" in frame.view.formula
     bad = tmp_path / "bad.toml"
     bad.write_text('title = "x"\n[network]\ninputs = 1\n', encoding="utf-8")
-    message = check_in_parallel(bad, None)()
-    assert isinstance(message, str) and str(bad) in message
+    message, frame = check_in_parallel(bad, None, (80, 24))()
+    assert isinstance(message, str) and str(bad) in message and frame is None
 
 
 def test_a_child_that_cannot_answer_leaves_the_check_to_the_parent(monkeypatch):
@@ -442,4 +445,5 @@ def test_a_child_that_cannot_answer_leaves_the_check_to_the_parent(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(cli, "check_file", check_file)
-    assert cli.check_in_parallel(bundled_path("backprop-relu"), "13")() == 12
+    # the parent checks, and leaves the first frame to the lesson
+    assert cli.check_in_parallel(bundled_path("backprop-relu"), "13", (80, 24))() == (12, None)

@@ -122,3 +122,19 @@ def test_the_opening_frame_is_drawn_before_numpy_is_imported():
     result = run_python("-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["opening", "False"], result.stdout
+
+
+def test_the_prepared_first_frame_reaches_the_app_without_numpy():
+    """The child process builds step 1's frame with NumPy; the app unpickles it, and
+    draws it, without importing NumPy."""
+    code = (
+        "import sys\n"
+        "from tui_backprop.bundled import bundled_path\n"
+        "from tui_backprop.cli import check_in_parallel\n"
+        "start, frame = check_in_parallel(bundled_path('backprop-relu'), None, (80, 24))()\n"
+        "import tui_backprop.app.screens.opening\n"
+        "print(start, frame.view.formula, frame.size, 'numpy' in sys.modules)\n"
+    )
+    result = run_python("-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0 point 1: x1 = 0.5, x2 = 1 (80, 24) False"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import pickle
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +22,7 @@ from tui_backprop.errors import ScenarioError
 from tui_backprop.outline import read_outline
 
 if TYPE_CHECKING:  # NumPy: not before the first frame (check_in_parallel)
+    from tui_backprop.first_frame import FirstFrame
     from tui_backprop.scenario import Scenario
 
 EXIT_BAD_INPUT = 2
@@ -183,8 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         return fail(str(error))
     quick = lesson_given and not (printed or args.screenshot)
     outline = read_outline(path) if quick else None
-    if outline is not None:  # the network drawn first, while NumPy and the lesson load
-        verdict = check_in_parallel(path, start_at)
+    if outline is not None:  # the first frame drawn first, while NumPy and the lesson load
+        # the lesson's first frame prepared by the check, unless the lesson opens
+        # differently: covered numbers, playing, a classroom's status line
+        plain = not (args.reveal or args.autoplay or args.lead or args.follow)
+        verdict = check_in_parallel(path, start_at, terminal_size() if plain else None)
     else:
         checked = check_file(path, start_at, skip_bundled=not printed)
         if isinstance(checked, str):
@@ -206,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     from tui_backprop.app.app import run_app, save_screenshot  # Textual only from here
 
     if outline is not None:  # the child checked the file while Textual was imported
-        start = verdict()
+        start, frame = verdict()
         if isinstance(start, str):
             return fail(start)
     theme = args.theme or os.environ.get("TEXTUAL_THEME") or None
@@ -221,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot:
         return save_screenshot(scenario, start, args.screenshot, size, theme, args.reveal)
     if outline is not None:
-        return run_app(None, start, args.autoplay, theme, room, args.reveal, (outline, path))
+        opening = (outline, path, frame)
+        return run_app(None, start, args.autoplay, theme, room, args.reveal, opening)
     opened = scenario if lesson_given else None
     return run_app(opened, start, args.autoplay, theme, room, args.reveal)
 
@@ -255,41 +260,71 @@ def check_file(path: Path, start_at: str | None, skip_bundled: bool) -> tuple[Sc
         return f"--start-at: {error}"
 
 
-def check_in_parallel(path: Path, start_at: str | None) -> Callable[[], int | str]:
+def check_in_parallel(
+    path: Path, start_at: str | None, frame_size: tuple[int, int] | None
+) -> Callable[[], tuple[int | str, FirstFrame | None]]:
     """Check the file as the app will open it, in a child process while this one loads
     Textual: on two cores, the check (NumPy alone is 50-90 ms) delays nothing. A bad file
-    still fails before Textual starts. Returns what waits for the verdict: the step to
-    open at, or the message to fail with."""
-
-    def verdict_here() -> int | str:
-        checked = check_file(path, start_at, skip_bundled=True)
-        return checked if isinstance(checked, str) else checked[1]
-
+    still fails before Textual starts. The child also prepares the lesson's first frame
+    for a terminal of `frame_size` (step 1's numbers, without NumPy in the app).
+    Returns what waits for the answer: the step to open at, or the message to fail with;
+    and the first frame, or None."""
     if not hasattr(os, "fork"):  # Windows: check first, then open
-        verdict = verdict_here()
-        return lambda: verdict
+        checked = check_file(path, start_at, skip_bundled=True)
+        answer = (checked if isinstance(checked, str) else checked[1]), None
+        return lambda: answer
     reading, writing = os.pipe()
     child = os.fork()
     if child == 0:  # never returns: whatever happens, the child ends here
         try:
             os.close(reading)
             try:
-                text = json.dumps(verdict_here())
+                text = pickle.dumps(answer_in_child(path, start_at, frame_size))
             except BaseException:  # the parent checks again, where a failure shows
-                text = ""
+                text = b""
             with os.fdopen(writing, "wb") as answer:  # the parent may have gone (exit 2)
-                answer.write(text.encode("utf-8"))
+                answer.write(text)
         finally:
             os._exit(0)
     os.close(writing)
 
-    def wait() -> int | str:
+    def wait() -> tuple[int | str, FirstFrame | None]:
         with os.fdopen(reading, "rb") as answer:
-            text = answer.read().decode("utf-8")
+            text = answer.read()
         os.waitpid(child, 0)
-        return json.loads(text) if text else verdict_here()
+        if text:
+            return pickle.loads(text)  # our own child's, through our own pipe
+        checked = check_file(path, start_at, skip_bundled=True)
+        return (checked if isinstance(checked, str) else checked[1]), None
 
     return wait
+
+
+def answer_in_child(
+    path: Path, start_at: str | None, frame_size: tuple[int, int] | None
+) -> tuple[int | str, FirstFrame | None]:
+    checked = check_file(path, start_at, skip_bundled=True)
+    if isinstance(checked, str):
+        return checked, None
+    scenario, start = checked
+    if frame_size is None:
+        return start, None
+    from tui_backprop.first_frame import first_frame
+
+    try:
+        return start, first_frame(scenario, start, frame_size)
+    except Exception:  # the lesson draws its first frame itself, a little later
+        return start, None
+
+
+def terminal_size() -> tuple[int, int] | None:
+    """The terminal's columns and rows as Textual will read them, or None."""
+    for stream in (sys.__stderr__, sys.__stdout__):
+        try:
+            return tuple(os.get_terminal_size(stream.fileno()))
+        except (OSError, AttributeError, ValueError):
+            continue
+    return None
 
 
 def resolve_start(scenario: Scenario, where: str) -> int:

@@ -98,7 +98,7 @@ class StepView:
     phase: str
     batch: tuple[int, ...]  # 1-based point numbers
     shown_point: int  # 1-based
-    step: Step | None  # None: the blank view of the first frame
+    step: Step | StepMark | None  # None: the blank view of the opening frame
     formula: str
     words: str
     factors: tuple[tuple[str, str, str], ...]  # (name, meaning, value) for a slope
@@ -131,6 +131,20 @@ class StepView:
             where = "forward pass"
         points = ", ".join(map(str, self.batch[:8])) + (" …" if len(self.batch) > 8 else "")
         return f"step {self.index + 1}/{self.total} · {self.phase} · {where} · points {points}"
+
+
+@dataclass(frozen=True)
+class StepMark:
+    """What the panels read of a step (its number, node and weight): the first frame's
+    stand-in for the trace's Step, which holds NumPy arrays (first_frame.py)."""
+
+    index: int
+    node: str | None = None
+    weight: str | None = None
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
 
 
 def blank_view(title: str, layers: tuple[tuple[str, ...], ...]) -> StepView:

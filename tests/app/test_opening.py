@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import pytest
 from conftest import wait_until, widget_text
+from svg_text import svg_lines
 from textual.geometry import Region
 
 from tui_backprop.app.app import BackpropApp
 from tui_backprop.app.screens.lesson import LessonScreen
 from tui_backprop.app.screens.opening import OpeningScreen
 from tui_backprop.bundled import bundled_path
+from tui_backprop.first_frame import first_frame
 from tui_backprop.outline import read_outline
+from tui_backprop.scenario import load_scenario
 
 
 def opening_app(path, start: int = 0) -> BackpropApp:
     outline = read_outline(path)
     assert outline is not None
-    return BackpropApp(None, start, opening=(outline, path))
+    return BackpropApp(None, start, opening=(outline, path, None))
 
 
 def lesson_shown(app) -> bool:
@@ -144,3 +147,50 @@ async def test_quitting_while_opening_or_as_the_lesson_arrives(held):
             if not release_first:
                 held.release()
         assert app.return_code == 0 and app.failure is None
+
+
+def prepared_app(name: str, size: tuple[int, int], start: int = 0) -> BackpropApp:
+    """The app as `backprop-tui NAME` opens it on a terminal of `size`: with the first
+    frame the check prepared (here in-process; the command line's child process sends
+    the same data through a pipe)."""
+    path = bundled_path(name)
+    frame = first_frame(load_scenario(path), start, size)
+    return BackpropApp(None, start, opening=(read_outline(path), path, frame))
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "start"),
+    [
+        ("backprop-relu", (80, 24), 0),
+        ("backprop-relu", (120, 40), 0),
+        ("backprop-relu", (200, 55), 0),
+        ("backprop-relu", (80, 24), 30),  # an update's old -> new
+        ("sgd", (80, 24), 0),
+        ("big-network", (120, 40), 0),
+        ("big-network", (120, 40), 1462),  # the slope of t1, deep in the backward pass
+        ("classification", (100, 34), 0),
+    ],
+)
+async def test_the_prepared_opening_is_the_lessons_first_frame(held, name, size, start):
+    """The lesson replaces the opening frame without a visible change: the same text
+    in every cell."""
+    app = prepared_app(name, size, start)
+    async with app.run_test(size=size) as pilot:
+        screen = await held.until_ready(pilot)
+        assert screen.is_lesson_frame
+        await pilot.pause()
+        opening = svg_lines(app.export_screenshot())
+        held.release()
+        await wait_until(pilot, lambda: lesson_shown(app), "the lesson")
+        await pilot.pause()
+        lesson = svg_lines(app.export_screenshot())
+    assert f"{start + 1}. " in "\n".join(opening)  # step n's formula, numbers and all
+    assert opening == lesson
+
+
+async def test_a_frame_prepared_for_another_size_is_not_used(held):
+    app = prepared_app("backprop-relu", (120, 40))
+    async with app.run_test(size=(80, 24)) as pilot:  # the terminal changed meanwhile
+        screen = await held.until_ready(pilot)
+        assert not screen.is_lesson_frame
+        assert "opening…" in widget_text(screen.query_one("#header"))

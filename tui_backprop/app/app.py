@@ -16,8 +16,11 @@ from tui_backprop.bundled import bundled_names, bundled_path
 from tui_backprop.errors import ScenarioError
 
 if TYPE_CHECKING:  # the lesson (NumPy, the trace) is imported after the first frame
+    from tui_backprop.first_frame import FirstFrame
     from tui_backprop.outline import Outline
     from tui_backprop.scenario import Scenario
+
+    Opening = tuple[Outline, Path, FirstFrame | None]
 
 
 class BackpropApp(App):
@@ -36,10 +39,11 @@ class BackpropApp(App):
         theme: str | None = None,
         room: tuple[str, Path] | None = None,
         reveal: bool = False,
-        opening: tuple[Outline, Path] | None = None,
+        opening: Opening | None = None,
     ) -> None:
-        """`opening`: instead of a scenario, the outline of a checked file and its path:
-        the network is drawn from the outline first, and the file loaded after."""
+        """`opening`: instead of a scenario, the outline of a checked file, its path and
+        the first frame the check prepared (or None): that frame is drawn first (or the
+        network from the outline), and the file loaded after."""
         super().__init__()
         unknown = self.theme not in self.available_themes  # TEXTUAL_THEME names one of ours
         register_themes(self)
@@ -65,9 +69,7 @@ class BackpropApp(App):
 
     def on_mount(self) -> None:
         if self.opening is not None:
-            from tui_backprop.app.screens.opening import OpeningScreen
-
-            self.push_screen(OpeningScreen(self.opening[0], self._load_lesson))
+            pass  # on Ready: see there
         elif self.scenario is None:
             from tui_backprop.app.screens.picker import PickerScreen
 
@@ -81,10 +83,16 @@ class BackpropApp(App):
             self.set_interval(2.0, self._exit_without_server)
 
     def on_ready(self) -> None:
-        from tui_backprop.app.screens.opening import OpeningScreen
+        """The opening frame is pushed only now. Textual writes nothing during its
+        start-up batch (compose and mount), so a screen pushed then has its first paint
+        thrown away, and the terminal would get the rows that changed after it, on an
+        empty screen, before the whole frame. Pushed after, its first paint is written
+        whole."""
+        if self.opening is not None:
+            from tui_backprop.app.screens.opening import OpeningScreen
 
-        if isinstance(self.screen, OpeningScreen):
-            self.screen.open_after_this_frame()
+            outline, _, frame = self.opening
+            self.push_screen(OpeningScreen(outline, frame, self._load_lesson))
 
     def _lesson_screen(self, scenario: Scenario) -> Screen:
         """The lesson the command line asked for, at its step."""
@@ -156,7 +164,7 @@ def run_app(
     theme: str | None = None,
     room: tuple[str, Path] | None = None,
     reveal: bool = False,
-    opening: tuple[Outline, Path] | None = None,
+    opening: Opening | None = None,
 ) -> int:
     app = BackpropApp(scenario, start, autoplay, theme, room, reveal, opening)
     try:
@@ -168,7 +176,7 @@ def run_app(
         from tui_backprop.cli import fail
 
         return fail(app.failure)
-    return 0
+    return app.return_code or 0  # 1 after a crash (Textual has printed it)
 
 
 def save_screenshot(

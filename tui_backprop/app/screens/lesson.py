@@ -14,6 +14,7 @@ from tui_backprop.app.actions import LESSON, bindings
 from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
 from tui_backprop.app.screens.lesson_frame import (
+    DIVERGING,
     FRAME_CLASS,
     compose_panels,
     size_panels,
@@ -27,6 +28,7 @@ from tui_backprop.app.widgets.lesson_header import LessonHeader
 from tui_backprop.app.widgets.narration_panel import NarrationPanel
 from tui_backprop.app.widgets.network_canvas import NetworkCanvas
 from tui_backprop.app.widgets.plot_panel import PlotPanel
+from tui_backprop.first_frame import DECIMALS, network_shape
 from tui_backprop.layout import fit_network
 from tui_backprop.reveal import covered_view
 from tui_backprop.scenario import Scenario
@@ -83,11 +85,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         self.playing = False
         self.narration_shown = True
         self.plot_zoomed = False
-        self._layers = scenario.layer_nodes
-        self._biases = [layer.bias is not None for layer in scenario.layers]
-        self.shape = diagram.network_shape(
-            self._layers, self._biases, [layer.activation for layer in scenario.layers]
-        )
+        self.shape = network_shape(scenario)
         self._needs_seen: dict[tuple, diagram.Needs] = {}
         self._layouts: dict[tuple, object] = {}
         self._fitted: tuple | None = None
@@ -223,7 +221,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
     def decimals(self) -> int:
         if self.chosen_decimals is not None:
             return self.chosen_decimals
-        return 4
+        return DECIMALS
 
     # -- rendering --------------------------------------------------------------
 
@@ -311,7 +309,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         if self.trace.departures:
             badges.append(("✎ what-if", "bold $text-warning"))
         if view.warning:
-            badges.append(("⚠ diverging", "bold $text-error"))
+            badges.append(DIVERGING)
         status = self.reveal_status()
         if status:  # reveal mode, the prediction score
             badges.append((status, "bold $text-accent"))

@@ -22,6 +22,7 @@ from tui_backprop.view import StepView
 
 MIN_WIDTH, MIN_HEIGHT = 60, 18
 FRAME_CLASS = "lesson-frame"  # app.tcss lays out the screens that carry it
+DIVERGING = ("⚠ diverging", "bold $text-error")  # the header's badge for a step's warning
 
 
 def compose_panels(shape: Shape, plots: Widget | None = None) -> ComposeResult:

@@ -1,5 +1,11 @@
-"""The first frame: the lesson's title and network, drawn from the file's outline while
-NumPy and the lesson load (about 150 ms at start-up); then the lesson takes its place.
+"""The first frame, drawn while NumPy and the lesson load (about 150 ms at start-up);
+then the lesson takes its place.
+
+With the first frame the child process prepared (first_frame.py: step 1's view and
+sizes, for this terminal's size), it is the lesson's own first frame, drawn by the same
+panels, so the lesson replaces it without a visible change. Without one (a terminal of
+another size, --reveal, --autoplay, a classroom, no fork), it is the network from the
+file's outline, with no numbers.
 
 Nothing here imports NumPy or the trace: that is what lets this frame come first.
 """
@@ -15,16 +21,34 @@ from textual.geometry import Region
 from textual.screen import Screen
 
 from tui_backprop import diagram
+from tui_backprop.app.actions import LESSON, TOOLS, bindings
+from tui_backprop.app.screens.lesson_frame import (
+    DIVERGING,
+    FRAME_CLASS,
+    compose_panels,
+    size_panels,
+    step_narration,
+    warning_lines,
+)
+from tui_backprop.app.widgets.data_panel import DataPanel
+from tui_backprop.app.widgets.formula_line import FormulaLine
 from tui_backprop.app.widgets.lesson_header import LessonHeader
+from tui_backprop.app.widgets.narration_panel import NarrationPanel
 from tui_backprop.app.widgets.network_canvas import NetworkCanvas
+from tui_backprop.first_frame import FirstFrame
 from tui_backprop.layout import fit_network
 from tui_backprop.outline import Outline
+from tui_backprop.sizing import PanelPlan, plan_panels
 from tui_backprop.view import blank_view
 
 
 class OpeningScreen(Screen):
-    """Shows the network with no numbers yet; once that frame is on the terminal,
-    `open_lesson` builds the lesson's screen, which replaces this one."""
+    """Shows the first frame; once it is on the terminal, `open_lesson` builds the
+    lesson's screen, which replaces this one."""
+
+    # the lesson's keys, so that the footer is the lesson's (a key pressed here waits
+    # for the lesson: on_key)
+    BINDINGS = bindings(TOOLS) + bindings(LESSON)
 
     DEFAULT_CSS = """
     OpeningScreen NetworkCanvas {
@@ -32,26 +56,48 @@ class OpeningScreen(Screen):
     }
     """
 
-    def __init__(self, outline: Outline, open_lesson: Callable[[], Screen | None]) -> None:
+    def __init__(
+        self,
+        outline: Outline,
+        frame: FirstFrame | None,
+        open_lesson: Callable[[], Screen | None],
+    ) -> None:
         super().__init__()
         self.outline = outline
+        self.frame = frame
         self.open_lesson = open_lesson
         self.shape = diagram.network_shape(
             list(outline.layers), list(outline.biases), list(outline.activations)
         )
-        self.view = blank_view(outline.title, outline.layers)
-        self.needs = diagram.needs_of(self.shape, [self.view])
         self.keys: list[events.Key] = []  # pressed before the lesson was there: given to it
+        self._fitted: tuple[int, int] | None = None
+        self._opening = False  # the lesson's load is scheduled
+        self.is_lesson_frame = False  # the prepared frame, for this terminal's size
 
     def compose(self) -> ComposeResult:
-        yield LessonHeader(id="header")
-        yield NetworkCanvas(self.shape, id="network")
+        frame = self.frame
+        self.is_lesson_frame = frame is not None and tuple(self.app.size) == frame.size
+        if self.is_lesson_frame:
+            self.add_class(FRAME_CLASS)
+            yield from compose_panels(self.shape)
+        else:
+            yield LessonHeader(id="header")
+            yield NetworkCanvas(self.shape, id="network")
 
     def on_mount(self) -> None:
-        title = Content.styled(self.outline.title, "bold")
-        self.query_one(LessonHeader).set_lines([Content.assemble(title, " · opening…")])
-        self._fit()
-        self.query_one(NetworkCanvas).show(self.view)
+        if self.is_lesson_frame:
+            # The sizes and the network now, as the lesson does (the network's scrolling
+            # then goes the same way); the lines, which wrap, once the widths are known.
+            self._fit()
+            self.query_one(NetworkCanvas).show(self.frame.view)
+
+    def on_resize(self) -> None:
+        """The lines are drawn here: they depend on the panels' widths, known from the
+        first layout on (the first paint comes before, with the network alone)."""
+        self._draw()
+        if not self._opening:
+            self._opening = True
+            self.call_after_refresh(self._open)  # once this frame is on the terminal
 
     def on_key(self, event: events.Key) -> None:
         """A lecturer who presses space as the app opens gets that step: the key waits
@@ -59,21 +105,54 @@ class OpeningScreen(Screen):
         event.stop()
         self.keys.append(events.Key(event.key, event.character))
 
-    def on_resize(self) -> None:
-        self._fit()
+    def _draw(self) -> None:
+        if self.is_lesson_frame:
+            self._draw_lesson_frame()
+        else:
+            self._draw_outline()
 
-    def _fit(self) -> None:
+    def _fit(self) -> PanelPlan:
+        """What LessonScreen's _fit does, from the child's data."""
+        frame = self.frame
         width, height = self.app.size
-        layout = fit_network(self.shape, self.needs, max(width - 1, 10), max(height - 1, 3))
-        self.query_one(NetworkCanvas).set_layout(layout)
+        plan = plan_panels(width, height, frame.formula_rows, frame.panels)
+        size_panels(self, width, height, frame.formula_rows, plan)
+        fitted = (max(plan.net_width - 1, 10), max(plan.net_height, 3))
+        if fitted != self._fitted:  # (as LessonScreen: a new layout only for a new size)
+            self._fitted = fitted
+            layout = fit_network(self.shape, frame.needs, *fitted)
+            self.query_one(NetworkCanvas).set_layout(layout)
+        return plan
 
-    def open_after_this_frame(self) -> None:
-        """Called on Textual's Ready. The frame Textual composes first falls inside its
-        start-up batch and is never written, so: paint again, and load once that
-        paint is on the terminal (the load blocks for about 150 ms)."""
+    def _draw_lesson_frame(self) -> None:
+        """What LessonScreen's _fit and show draw for the step, from the child's data."""
+        frame, view = self.frame, self.frame.view
+        plan = self._fit()
+        canvas = self.query_one(NetworkCanvas)
+        header = self.query_one(LessonHeader)
+        header.set_lines(header.lines_for(view, [DIVERGING] if view.warning else []))
+        self.query_one(FormulaLine).show(view)
+        data = self.query_one(DataPanel)
+        lines, data.condensed = data.lines_for(
+            view, frame.inputs, frame.outputs, frame.panels.has_targets, plan.data_rows
+        )
+        data.set_lines(lines)
+        canvas.show(view)
+        narration = warning_lines(view) + step_narration(view, data.condensed)
+        self.query_one(NarrationPanel).show(narration)
+
+    def _draw_outline(self) -> None:
+        """The network's names and nothing computed yet, over the whole screen."""
+        title = Content.styled(self.outline.title, "bold")
+        self.query_one(LessonHeader).set_lines([Content.assemble(title, " · opening…")])
+        view = blank_view(self.outline.title, self.outline.layers)
+        width, height = self.app.size
+        needs = diagram.needs_of(self.shape, [view])
+        layout = fit_network(self.shape, needs, max(width - 1, 10), max(height - 1, 3))
+        canvas = self.query_one(NetworkCanvas)
+        canvas.set_layout(layout)
+        canvas.show(view)
         self._show_the_inputs()
-        self.refresh()
-        self.call_after_refresh(self._open)
 
     def _show_the_inputs(self) -> None:
         """Where step 1 begins (a tall network's inputs sit in the middle of its height)."""
