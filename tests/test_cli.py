@@ -423,14 +423,16 @@ def test_the_check_in_a_child_answers_the_step_or_the_message(tmp_path):
     from tui_backprop.cli import check_in_parallel
 
     relu = bundled_path("backprop-relu")
-    assert check_in_parallel(relu, "13", None)() == (12, None)  # step 13
-    start, frame = check_in_parallel(relu, None, (80, 24))()
+    start, take_frame = check_in_parallel(relu, "13", None)()
+    assert start == 12 and take_frame(60) is None  # step 13; no frame asked for
+    start, take_frame = check_in_parallel(relu, None, (80, 24))()
+    frame = take_frame(60)  # (returns as soon as the frame has come)
     assert start == 0 and frame.size == (80, 24)
     assert frame.view.index == 0 and "x1 = 0.5" in frame.view.formula
     bad = tmp_path / "bad.toml"
     bad.write_text('title = "x"\n[network]\ninputs = 1\n', encoding="utf-8")
-    message, frame = check_in_parallel(bad, None, (80, 24))()
-    assert isinstance(message, str) and str(bad) in message and frame is None
+    message, take_frame = check_in_parallel(bad, None, (80, 24))()
+    assert isinstance(message, str) and str(bad) in message and take_frame(60) is None
 
 
 def test_a_child_that_cannot_answer_leaves_the_check_to_the_parent(monkeypatch):
@@ -446,4 +448,24 @@ def test_a_child_that_cannot_answer_leaves_the_check_to_the_parent(monkeypatch):
 
     monkeypatch.setattr(cli, "check_file", check_file)
     # the parent checks, and leaves the first frame to the lesson
-    assert cli.check_in_parallel(bundled_path("backprop-relu"), "13", (80, 24))() == (12, None)
+    start, take_frame = cli.check_in_parallel(bundled_path("backprop-relu"), "13", (80, 24))()
+    assert start == 12 and take_frame(60) is None
+
+
+def test_a_first_frame_not_ready_with_the_verdict_is_not_waited_for():
+    """The app opens on the network alone rather than wait; the child still making its
+    frame is ended (here it would never finish: the answer comes all the same)."""
+    code = (
+        "import signal\n"
+        "import tui_backprop.first_frame as first_frame\n"
+        "first_frame.first_frame = lambda *args: signal.pause()\n"
+        "from tui_backprop.bundled import bundled_path\n"
+        "from tui_backprop.cli import check_in_parallel\n"
+        "start, take_frame = check_in_parallel(bundled_path('backprop-relu'), None, (80, 24))()\n"
+        "print(start, take_frame())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0 None"

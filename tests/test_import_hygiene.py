@@ -131,7 +131,8 @@ def test_the_prepared_first_frame_reaches_the_app_without_numpy():
         "import sys\n"
         "from tui_backprop.bundled import bundled_path\n"
         "from tui_backprop.cli import check_in_parallel\n"
-        "start, frame = check_in_parallel(bundled_path('backprop-relu'), None, (80, 24))()\n"
+        "start, take_frame = check_in_parallel(bundled_path('backprop-relu'), None, (80, 24))()\n"
+        "frame = take_frame(60)\n"
         "import tui_backprop.app.screens.opening\n"
         "print(start, frame.view.formula, frame.size, 'numpy' in sys.modules)\n"
     )

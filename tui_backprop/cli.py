@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
+import select
+import signal
+import struct
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -210,8 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     from tui_backprop.app.app import run_app, save_screenshot  # Textual only from here
 
     if outline is not None:  # the child checked the file while Textual was imported
-        start, frame = verdict()
+        start, take_frame = verdict()
         if isinstance(start, str):
+            take_frame()
             return fail(start)
     theme = args.theme or os.environ.get("TEXTUAL_THEME") or None
     if theme is not None:
@@ -225,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot:
         return save_screenshot(scenario, start, args.screenshot, size, theme, args.reveal)
     if outline is not None:
-        opening = (outline, path, frame)
+        opening = (outline, path, take_frame)
         return run_app(None, start, args.autoplay, theme, room, args.reveal, opening)
     opened = scenario if lesson_given else None
     return run_app(opened, start, args.autoplay, theme, room, args.reveal)
@@ -260,61 +264,95 @@ def check_file(path: Path, start_at: str | None, skip_bundled: bool) -> tuple[Sc
         return f"--start-at: {error}"
 
 
+FrameTaker = Callable[[], "FirstFrame | None"]
+
+
 def check_in_parallel(
     path: Path, start_at: str | None, frame_size: tuple[int, int] | None
-) -> Callable[[], tuple[int | str, FirstFrame | None]]:
+) -> Callable[[], tuple[int | str, FrameTaker]]:
     """Check the file as the app will open it, in a child process while this one loads
     Textual: on two cores, the check (NumPy alone is 50-90 ms) delays nothing. A bad file
-    still fails before Textual starts. The child also prepares the lesson's first frame
+    still fails before Textual starts. The child then prepares the lesson's first frame
     for a terminal of `frame_size` (step 1's numbers, without NumPy in the app).
-    Returns what waits for the answer: the step to open at, or the message to fail with;
-    and the first frame, or None."""
+
+    Returns what waits for the verdict: the step to open at, or the message to fail
+    with; and what takes the first frame when the app is about to draw it: the frame if
+    it has come by then (or within `timeout` seconds), else None and the child is ended.
+    The app does not wait for it: big-network's frame takes longer than Textual's
+    start, and the app then opens on the network alone."""
     if not hasattr(os, "fork"):  # Windows: check first, then open
-        checked = check_file(path, start_at, skip_bundled=True)
-        answer = (checked if isinstance(checked, str) else checked[1]), None
+        answer = verdict_of(check_file(path, start_at, skip_bundled=True)), no_frame
         return lambda: answer
     reading, writing = os.pipe()
     child = os.fork()
     if child == 0:  # never returns: whatever happens, the child ends here
         try:
             os.close(reading)
-            try:
-                text = pickle.dumps(answer_in_child(path, start_at, frame_size))
-            except BaseException:  # the parent checks again, where a failure shows
-                text = b""
-            with os.fdopen(writing, "wb") as answer:  # the parent may have gone (exit 2)
-                answer.write(text)
+            with os.fdopen(writing, "wb") as answers:
+                answer_in_child(answers, path, start_at, frame_size)
+        except BaseException:  # the parent checks again if it had no verdict
+            pass
         finally:
             os._exit(0)
     os.close(writing)
+    answers = os.fdopen(reading, "rb")
+    taken: list = []
 
-    def wait() -> tuple[int | str, FirstFrame | None]:
-        with os.fdopen(reading, "rb") as answer:
-            text = answer.read()
-        os.waitpid(child, 0)
-        if text:
-            return pickle.loads(text)  # our own child's, through our own pipe
-        checked = check_file(path, start_at, skip_bundled=True)
-        return (checked if isinstance(checked, str) else checked[1]), None
+    def take_frame(timeout: float = 0.0) -> FirstFrame | None:
+        if not taken:  # once: the pipe is closed and the child reaped after
+            ready = select.select([answers], [], [], timeout)[0]
+            taken.append(receive(answers) if ready else None)
+            answers.close()
+            if taken[0] is None:
+                os.kill(child, signal.SIGKILL)  # a frame too late to be of use
+            os.waitpid(child, 0)
+        return taken[0]
+
+    def wait() -> tuple[int | str, FrameTaker]:
+        verdict = receive(answers)  # ours, through our own pipe
+        if verdict is None:  # the child broke down: the check, here
+            take_frame()
+            return verdict_of(check_file(path, start_at, skip_bundled=True)), no_frame
+        return verdict, take_frame
 
     return wait
 
 
+def no_frame(timeout: float = 0.0) -> None:
+    return None
+
+
+def verdict_of(checked: tuple[Scenario, int] | str) -> int | str:
+    return checked if isinstance(checked, str) else checked[1]
+
+
 def answer_in_child(
-    path: Path, start_at: str | None, frame_size: tuple[int, int] | None
-) -> tuple[int | str, FirstFrame | None]:
+    answers, path: Path, start_at: str | None, frame_size: tuple[int, int] | None
+) -> None:
+    """The verdict first, then (if there is one to make) the first frame."""
     checked = check_file(path, start_at, skip_bundled=True)
-    if isinstance(checked, str):
-        return checked, None
-    scenario, start = checked
-    if frame_size is None:
-        return start, None
+    send(answers, verdict_of(checked))
+    if frame_size is None or isinstance(checked, str):
+        return
     from tui_backprop.first_frame import first_frame
 
-    try:
-        return start, first_frame(scenario, start, frame_size)
-    except Exception:  # the lesson draws its first frame itself, a little later
-        return start, None
+    send(answers, first_frame(*checked, frame_size))
+
+
+def send(stream, value) -> None:
+    data = pickle.dumps(value)
+    stream.write(struct.pack("!I", len(data)) + data)
+    stream.flush()
+
+
+def receive(stream):
+    """The next value sent, or None at the end of the stream."""
+    head = stream.read(4)
+    if len(head) < 4:
+        return None
+    size = struct.unpack("!I", head)[0]
+    data = stream.read(size)
+    return pickle.loads(data) if len(data) == size else None
 
 
 def terminal_size() -> tuple[int, int] | None:

@@ -19,7 +19,7 @@ from tui_backprop.scenario import load_scenario
 def opening_app(path, start: int = 0) -> BackpropApp:
     outline = read_outline(path)
     assert outline is not None
-    return BackpropApp(None, start, opening=(outline, path, None))
+    return BackpropApp(None, start, opening=(outline, path, lambda: None))
 
 
 def lesson_shown(app) -> bool:
@@ -155,7 +155,7 @@ def prepared_app(name: str, size: tuple[int, int], start: int = 0) -> BackpropAp
     the same data through a pipe)."""
     path = bundled_path(name)
     frame = first_frame(load_scenario(path), start, size)
-    return BackpropApp(None, start, opening=(read_outline(path), path, frame))
+    return BackpropApp(None, start, opening=(read_outline(path), path, lambda: frame))
 
 
 @pytest.mark.parametrize(

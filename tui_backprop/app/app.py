@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the lesson (NumPy, the trace) is imported after the first f
     from tui_backprop.outline import Outline
     from tui_backprop.scenario import Scenario
 
-    Opening = tuple[Outline, Path, FirstFrame | None]
+    Opening = tuple[Outline, Path, Callable[[], FirstFrame | None]]
 
 
 class BackpropApp(App):
@@ -42,8 +42,9 @@ class BackpropApp(App):
         opening: Opening | None = None,
     ) -> None:
         """`opening`: instead of a scenario, the outline of a checked file, its path and
-        the first frame the check prepared (or None): that frame is drawn first (or the
-        network from the outline), and the file loaded after."""
+        what takes the first frame the check prepared (None if it is not ready): that
+        frame is drawn first (or the network from the outline), and the file loaded
+        after."""
         super().__init__()
         unknown = self.theme not in self.available_themes  # TEXTUAL_THEME names one of ours
         register_themes(self)
@@ -91,8 +92,8 @@ class BackpropApp(App):
         if self.opening is not None:
             from tui_backprop.app.screens.opening import OpeningScreen
 
-            outline, _, frame = self.opening
-            self.push_screen(OpeningScreen(outline, frame, self._load_lesson))
+            outline, _, take_frame = self.opening
+            self.push_screen(OpeningScreen(outline, take_frame(), self._load_lesson))
 
     def _lesson_screen(self, scenario: Scenario) -> Screen:
         """The lesson the command line asked for, at its step."""

@@ -95,6 +95,7 @@ class OpeningScreen(Screen):
         """The lines are drawn here: they depend on the panels' widths, known from the
         first layout on (the first paint comes before, with the network alone)."""
         self._draw()
+        self.refresh()  # all of it in one paint (a panel may not know its size yet)
         if not self._opening:
             self._opening = True
             self.call_after_refresh(self._open)  # once this frame is on the terminal
@@ -166,6 +167,11 @@ class OpeningScreen(Screen):
         lesson = self.open_lesson()
         if lesson is None:
             return
+        if self.is_lesson_frame:
+            # The lesson's own first paint comes before it knows its panels' widths (a
+            # short header, lines not wrapped): over a frame the same as its next one,
+            # hold the terminal until then, rather than flicker.
+            self.app.delay_update(0.1)
         self.app.switch_screen(lesson)
         keys, self.keys = self.keys, []
         lesson.call_after_refresh(lambda: [self.app.post_message(key) for key in keys])
