@@ -15,7 +15,6 @@ from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
 from tui_backprop.app.screens.lesson_frame import (
     DIVERGING,
-    FRAME_CLASS,
     compose_panels,
     size_panels,
     step_narration,
@@ -63,7 +62,6 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
     """Renders step `index` of the trace; every key only moves the index."""
 
     BINDINGS = bindings(LESSON)
-    DEFAULT_CLASSES = FRAME_CLASS
 
     def __init__(
         self,
@@ -107,7 +105,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
     # -- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield from compose_panels(self.shape, PlotPanel(self.trace, id="plots"))
+        yield from compose_panels(self, self.shape, PlotPanel(self.trace, id="plots"))
 
     def on_mount(self) -> None:
         self.timer = self.set_interval(AUTOPLAY_DELAYS[self.delay_level], self._tick, pause=True)

@@ -25,9 +25,13 @@ FRAME_CLASS = "lesson-frame"  # app.tcss lays out the screens that carry it
 DIVERGING = ("⚠ diverging", "bold $text-error")  # the header's badge for a step's warning
 
 
-def compose_panels(shape: Shape, plots: Widget | None = None) -> ComposeResult:
+def compose_panels(screen: Screen, shape: Shape, plots: Widget | None = None) -> ComposeResult:
     """Header, formula, data rows; the network and, beside or below it, the narration
     (and the plots); the message for a terminal too small; the footer."""
+    # Classes set before the panels are styled: set later, each restyles every panel
+    # (about 10 ms before the first frame).
+    screen.add_class(FRAME_CLASS)
+    screen.set_class(screen.app.size.width >= WIDE, "-wide")
     yield LessonHeader(id="header")
     yield FormulaLine(id="formula")
     yield DataPanel(id="data")

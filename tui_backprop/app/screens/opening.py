@@ -24,7 +24,6 @@ from tui_backprop import diagram
 from tui_backprop.app.actions import LESSON, TOOLS, bindings
 from tui_backprop.app.screens.lesson_frame import (
     DIVERGING,
-    FRAME_CLASS,
     compose_panels,
     size_panels,
     step_narration,
@@ -78,8 +77,7 @@ class OpeningScreen(Screen):
         frame = self.frame
         self.is_lesson_frame = frame is not None and tuple(self.app.size) == frame.size
         if self.is_lesson_frame:
-            self.add_class(FRAME_CLASS)
-            yield from compose_panels(self.shape)
+            yield from compose_panels(self, self.shape)
         else:
             yield LessonHeader(id="header")
             yield NetworkCanvas(self.shape, id="network")
