@@ -3,9 +3,9 @@ then the lesson takes its place.
 
 With the first frame the child process prepared (first_frame.py: step 1's view and
 sizes, for this terminal's size), it is the lesson's own first frame, drawn by the same
-panels, so the lesson replaces it without a visible change. Without one (a terminal of
-another size, --reveal, --autoplay, a classroom, no fork), it is the network from the
-file's outline, with no numbers.
+panels, so the lesson replaces it without a visible change. Without one (not ready in
+time, as big-network's; a terminal of another size, --reveal, --autoplay, a classroom,
+no fork), it is the network from the file's outline, with no numbers.
 
 Nothing here imports NumPy or the trace: that is what lets this frame come first.
 """
