@@ -194,3 +194,42 @@ async def test_a_frame_prepared_for_another_size_is_not_used(held):
         screen = await held.until_ready(pilot)
         assert not screen.is_lesson_frame
         assert "opening…" in widget_text(screen.query_one("#header"))
+
+
+class Written:
+    """The screens' text at each paint Textual would write to the terminal (a paint
+    made while updates are held is thrown away, so it is not counted)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.frames: list[str] = []
+        real = BackpropApp._display
+
+        def display(app, screen, renderable) -> None:
+            if renderable is not None and not app._batch_count:
+                strips = screen._compositor.render_strips()
+                self.frames.append("\n".join(strip.text for strip in strips))
+            real(app, screen, renderable)
+
+        monkeypatch.setattr(BackpropApp, "_display", display)
+
+
+@pytest.mark.parametrize("prepared", [True, False], ids=["lesson frame", "outline"])
+async def test_the_first_frame_written_is_whole(held, monkeypatch, prepared):
+    """The opening's first paint on the terminal has the title and the whole network
+    (and, from the prepared frame, step 1's formula): Textual paints once before the
+    screen's first Resize, where the lines are drawn, and that paint reached the
+    terminal 25-30 ms before the rest."""
+    written = Written(monkeypatch)
+    if prepared:
+        app = prepared_app("backprop-relu", (120, 40))
+    else:
+        app = opening_app(bundled_path("backprop-relu"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await held.until_ready(pilot)
+        await wait_until(pilot, lambda: any("a1" in frame for frame in written.frames), "a paint")
+    first = next(frame for frame in written.frames if "a1" in frame)
+    assert "Backpropagation with ReLU" in first
+    for name in ("x1", "x2", "a1", "a2", "b1", "b2", "out"):
+        assert f" {name} " in first, name
+    if prepared:
+        assert "x1 = 0.5" in first

@@ -13,6 +13,7 @@ Nothing here imports NumPy or the trace: that is what lets this frame come first
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 
 from textual import events
 from textual.app import ComposeResult
@@ -72,6 +73,7 @@ class OpeningScreen(Screen):
         self._fitted: tuple[int, int] | None = None
         self._opening = False  # the lesson's load is scheduled
         self.is_lesson_frame = False  # the prepared frame, for this terminal's size
+        self._hold = ExitStack()  # the terminal's updates, held until the frame is whole
 
     def compose(self) -> ComposeResult:
         frame = self.frame
@@ -82,7 +84,17 @@ class OpeningScreen(Screen):
             yield LessonHeader(id="header")
             yield NetworkCanvas(self.shape, id="network")
 
+    # Longest the first paint is held for its lines (they come with the first Resize, a
+    # few milliseconds after the mount; the timer only guards against it never coming).
+    HOLD_SECONDS = 0.5
+
     def on_mount(self) -> None:
+        # Textual paints once before the screen's first Resize, where the lines are
+        # drawn: that paint, with the network alone, reached the terminal 25-30 ms
+        # before the whole frame (two frames where one was meant). Held, it is not
+        # written, and the whole frame comes first.
+        self._hold.enter_context(self.app.batch_update())
+        self.set_timer(self.HOLD_SECONDS, self._hold.close)
         if self.is_lesson_frame:
             # The sizes and the network now, as the lesson does (the network's scrolling
             # then goes the same way); the lines, which wrap, once the widths are known.
@@ -91,9 +103,10 @@ class OpeningScreen(Screen):
 
     def on_resize(self) -> None:
         """The lines are drawn here: they depend on the panels' widths, known from the
-        first layout on (the first paint comes before, with the network alone)."""
+        first layout on (the paint before is held: on_mount)."""
         self._draw()
         self.refresh()  # all of it in one paint (a panel may not know its size yet)
+        self._hold.close()
         if not self._opening:
             self._opening = True
             self.call_after_refresh(self._open)  # once this frame is on the terminal
