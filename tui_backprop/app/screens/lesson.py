@@ -109,12 +109,19 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
 
     def on_mount(self) -> None:
         self.timer = self.set_interval(AUTOPLAY_DELAYS[self.delay_level], self._tick, pause=True)
+        self._collect_timer = self.set_interval(
+            collector.IDLE_SECONDS, self._collect_in_pause, pause=True
+        )
         self._fit(self.app.size.width, self.app.size.height)
         self.show()
         if self.autoplay is not None:
             self.timer.stop()
             self.timer = self.set_interval(self.autoplay, self._tick, pause=True)
             self._set_playing(True)
+
+    def _collect_in_pause(self) -> None:
+        self._collect_timer.pause()
+        collector.collect_due()
 
     def on_unmount(self) -> None:
         collector.release()  # what the pauses froze, this screen's trace with it
@@ -294,6 +301,8 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
                 return  # a what-if, or a new size: the next pause starts again
             if not parts:
                 collector.settle()  # the collector need not walk what was just built
+                if collector.due():  # garbage to collect: when the lecturer pauses
+                    self._collect_timer.reset()
                 return
             parts.pop(0)()
             self._prefetch_timer = self.set_timer(0.001, run_next)
@@ -321,6 +330,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         )
 
     def show(self, animate: bool = False) -> None:
+        self._collect_timer.pause()  # a key: the lecturer is not pausing (_prefetch_iteration)
         shown = self.numbers_shown()  # reveal mode: the step's numbers uncovered so far
         ready = self._views_ahead.get(self._view_key(self.index))
         if shown is None and ready is not None:
