@@ -90,6 +90,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         self._formula_rows = 1
         self._views_ahead: dict[tuple, StepView] = {}  # built between keys
         self._prefetch_timer = None
+        self.ahead_done = False  # the pause's work (_prefetch_iteration) is done
         self._formula_need: dict[tuple, int] = {}
         self._data_rows = 1
         self._parts: dict[type, Widget] = {}
@@ -238,24 +239,30 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         next key only swaps in what changed; then, after a pause, the next iteration."""
         if self._prefetch_timer is not None:
             self._prefetch_timer.stop()
+        self.ahead_done = False
         self._prefetch_timer = self.set_timer(0.01, self._prefetch_iteration)
-        index = self.index + 1
-        if index >= len(self.trace) or self._view_key(index) in self._views_ahead:
-            return
+        if self.index + 1 < len(self.trace):
+            self._draw_ahead(self.index + 1, texts=True)  # (what is still ready is kept)
+
+    def _draw_ahead(self, index: int, texts: bool = False) -> None:
+        """Draw step `index` ahead: the canvas rows it changes (and, with `texts`, the
+        text panels' lines), unless reveal mode covers its numbers or the panels are
+        sized anew for it (then it is drawn when shown)."""
         view = self._view_ahead(index)
-        number = self.trace.iteration_of(index)[0]
         if self.numbers_shown() is not None or self._fitted is None:
-            return  # reveal mode covers the numbers: drawn when shown
+            return
         layout = None
+        number = self.trace.iteration_of(index)[0]
         if number != self.trace.iteration_of(self.index)[0]:
             if self._formula_height(self.app.size.width - 2, number) != self._formula_rows:
-                return  # the panels are sized anew: drawn when shown
+                return
             layout = self._layout(*self._fitted[:2], self._needs(number))
-        self.part(LessonHeader).prepare(self._header_lines(view))
-        self.part(FormulaLine).prepare(FormulaLine.lines_for(view))
-        lines, condensed = self._data_lines(view)
-        self.part(DataPanel).prepare(lines)
-        self.part(NarrationPanel).prepare(self.narration_lines(view, condensed))
+        if texts:
+            self.part(LessonHeader).prepare(self._header_lines(view))
+            self.part(FormulaLine).prepare(FormulaLine.lines_for(view))
+            lines, condensed = self._data_lines(view)
+            self.part(DataPanel).prepare(lines)
+            self.part(NarrationPanel).prepare(self.narration_lines(view, condensed))
         self.part(NetworkCanvas).prepare(view, layout)
 
     def _view_ahead(self, index: int) -> StepView:
@@ -267,14 +274,15 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         )
 
     def _prefetch_iteration(self) -> None:
-        """In a pause between keys: build the next iteration (its steps, its sizes, its
-        layout and its first step) and the step before, so that `}`, stepping into the
-        next iteration or back need not wait. Each part is its own callback, so a key
+        """In a pause between keys: draw the step before ahead, and build the next
+        iteration (its steps, its sizes, its layout) and draw its first step ahead, so
+        that a step back, `}` or stepping into the next iteration need not wait. Each
+        part is its own callback, so a key
         that comes meanwhile waits for one part at most."""
         self._prefetch_timer = None
-        number = self.trace.iteration_of(self.index)[0] + 1
-        if self._fitted is None or number > self.trace.iteration_of(len(self.trace) - 1)[0]:
+        if self._fitted is None:
             return
+        number = self.trace.iteration_of(self.index)[0] + 1
         width, height = self.app.size
         trace = self.trace
 
@@ -285,21 +293,23 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
                 self._layout(plan.net_width, plan.net_height, self._needs(number))
             )
 
-        ahead = neighbours(self.trace, number)  # the next iteration is sized with its neighbours
-        parts = [
-            *(lambda n=n: trace.iteration(n) for n in ahead),
-            *(lambda n=n: self._own_formula_height(max(width - 2, 20), n) for n in ahead),
-            *(lambda n=n: self._own_needs(n) for n in ahead),
-            layout,
-            lambda: self._view_ahead(trace.first_index(number)),
-            lambda: self._view_ahead(max(self.index - 1, 0)),  # a step back
-        ]
+        parts = [lambda: self._draw_ahead(max(self.index - 1, 0), texts=True)]  # a step back
+        if number <= trace.iteration_of(len(trace) - 1)[0]:
+            ahead = neighbours(trace, number)  # the next iteration is sized with its neighbours
+            parts += [
+                *(lambda n=n: trace.iteration(n) for n in ahead),
+                *(lambda n=n: self._own_formula_height(max(width - 2, 20), n) for n in ahead),
+                *(lambda n=n: self._own_needs(n) for n in ahead),
+                layout,
+                lambda: self._draw_ahead(trace.first_index(number), texts=True),  # `}`
+            ]
 
         def run_next() -> None:
             self._prefetch_timer = None
             if self.trace is not trace or self.app.size != (width, height):
                 return  # a what-if, or a new size: the next pause starts again
             if not parts:
+                self.ahead_done = True
                 collector.settle()  # the collector need not walk what was just built
                 if collector.due():  # garbage to collect: when the lecturer pauses
                     self._collect_timer.reset()
@@ -331,6 +341,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
 
     def show(self, animate: bool = False) -> None:
         self._collect_timer.pause()  # a key: the lecturer is not pausing (_prefetch_iteration)
+        self.ahead_done = False
         shown = self.numbers_shown()  # reveal mode: the step's numbers uncovered so far
         ready = self._views_ahead.get(self._view_key(self.index))
         if shown is None and ready is not None:

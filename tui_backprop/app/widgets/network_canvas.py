@@ -26,6 +26,7 @@ ANIMATION_SECONDS = 0.33
 # Drawn at most this many times on the way (the animator ticks at 60 Hz, about 20 times
 # in a third of a second): a projector shows no difference, and each drawing costs CPU.
 ANIMATION_FRAMES = 10
+READY_STEPS = 3  # steps drawn ahead: the next, the next iteration's first, the one before
 
 
 class NetworkCanvas(CachedRows):
@@ -52,23 +53,24 @@ class NetworkCanvas(CachedRows):
         self._edges: dict[int, tuple] = {}
         self._picture: diagram.Picture | None = None
         self._styles: dict | None = None
-        # the next step drawn ahead: (its view, its layout, the picture it was drawn
+        # steps drawn ahead (the next one, the first of the next iteration, the one
+        # before), by their view's id: (the view, its layout, the picture it was drawn
         # against, the selected element, its picture, the columns that change, the
         # strips of those rows)
-        self._ready: tuple | None = None
+        self._ready: dict[int, tuple] = {}
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
 
     def _theme_changed(self) -> None:
         self._styles = None
-        self._ready = None
+        self._ready.clear()
         self._strips.clear()
         self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._ready = None
+        self._ready.clear()
 
     # -- what is drawn ------------------------------------------------------------
 
@@ -149,27 +151,35 @@ class NetworkCanvas(CachedRows):
         if not self.is_mounted or self.layout_info is None:
             return
         layout = layout or self.layout_info
-        dots, _, base_rows = self._edges_of(layout)
         before = self._picture if layout is self.layout_info else None
+        if self._is_ready(self._ready.get(id(view)), view, layout, before):
+            return
+        dots, _, base_rows = self._edges_of(layout)
         picture = diagram.draw(layout, self.shape, dots, view, 1.0, self.selected)
         spans = diagram.changed_spans(before, picture)
         rows = range(layout.height) if spans is None else spans
         strips = {y: self._compose_strip(y, picture, layout, base_rows) for y in rows}
-        self._ready = (view, layout, before, self.selected, picture, spans, strips)
+        if len(self._ready) >= READY_STEPS:
+            del self._ready[next(iter(self._ready))]
+        self._ready[id(view)] = (view, layout, before, self.selected, picture, spans, strips)
+
+    def _is_ready(self, ready: tuple | None, view: StepView, layout, before) -> bool:
+        """Whether a step drawn ahead still holds: drawn for this view and layout, over
+        the picture on the canvas then, with the same element selected, not animated."""
+        return (
+            ready is not None
+            and ready[0] is view
+            and ready[1] is layout
+            and ready[2] is before
+            and ready[3] == self.selected
+        )
 
     def _draw(self) -> None:
         layout, view = self.layout_info, self.view
         if layout is None or view is None:
             return
-        ready, self._ready = self._ready, None
-        if (
-            ready is not None
-            and ready[0] is view
-            and ready[1] is layout
-            and ready[2] is self._picture
-            and ready[3] == self.selected
-            and self.progress >= 1
-        ):
+        ready = self._ready.pop(id(view), None)
+        if self.progress >= 1 and self._is_ready(ready, view, layout, self._picture):
             picture, spans, strips = ready[4:]
         else:
             picture = diagram.draw(
@@ -238,6 +248,12 @@ class NetworkCanvas(CachedRows):
         if self.layout_info is None or self._picture is None:
             return []
         return diagram.picture_text(self.layout_info, self._base, self._picture)
+
+    def drawn_rows(self) -> list[Strip]:
+        """Every row of the canvas as drawn (from a step drawn ahead or on the spot),
+        scrolled off rows included: what the tests compare."""
+        height = self.layout_info.height if self.layout_info is not None else 0
+        return [self._row(y) for y in range(height)]
 
     # -- painting -----------------------------------------------------------------
 

@@ -13,6 +13,8 @@ from textual.strip import Strip
 
 from tui_backprop.app.widgets.cached_rows import CachedRows
 
+READY_STEPS = 3  # steps drawn ahead: the next, the next iteration's first, the one before
+
 
 class TextRows(CachedRows):
     """Shows a list of Content lines; wraps them to the width when `wrap` is set."""
@@ -25,7 +27,8 @@ class TextRows(CachedRows):
         self._given: list[Content] = []
         self._rows: list[Content] = []
         self._width = 0
-        self._ready: tuple | None = None  # prepare(): (width, lines, rows, strips)
+        # prepare(): the lines of steps drawn ahead, (width, lines, rows, strips)
+        self._ready: list[tuple] = []
 
     def render(self) -> Content:
         return self.content
@@ -36,21 +39,26 @@ class TextRows(CachedRows):
             return False
         self._given = lines
         self.content = Content("\n").join(lines)
-        ready, self._ready = self._ready, None
         width = self._text_width()
-        if ready is not None and ready[0] == width and ready[1] == lines:
+        ready = self._find_ready(width, lines)
+        if ready is not None:
             self._layout_rows(width, ready[2], ready[3])
         else:
             self._layout_rows(width, self._wrapped(lines, width), {})
         return True
 
+    def _find_ready(self, width: int, lines: list[Content]) -> tuple | None:
+        return next((r for r in self._ready if r[0] == width and r[1] == lines), None)
+
     def prepare(self, lines: list[Content]) -> None:
         """Between keys: wrap the lines a coming step will show and make their strips,
         so the key only swaps them in."""
         width = self._text_width()
+        if self._find_ready(width, lines) is not None:
+            return
         rows = self._wrapped(lines, width)
         strips = {y: self._strip(row, width) for y, row in enumerate(rows)}
-        self._ready = (width, lines, rows, strips)
+        self._ready = [*self._ready[-(READY_STEPS - 1) :], (width, lines, rows, strips)]
 
     def _text_width(self) -> int:
         return self.scrollable_content_region.width or self.size.width
@@ -88,13 +96,13 @@ class TextRows(CachedRows):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._ready = None
+        self._ready = []
 
     def on_resize(self) -> None:
         width = self._text_width()
         if self.size.width and width != self._width:
             self._strips.clear()
-            self._ready = None
+            self._ready = []
             self._layout_rows(width, self._wrapped(self._given, width), {})
             self.refresh()
 
