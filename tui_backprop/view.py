@@ -10,7 +10,6 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tui_backprop.notes import notes_at, slide_text
 from tui_backprop.numbers import fmt
 from tui_backprop.param import Param
 
@@ -195,6 +194,8 @@ def build_view(
 ) -> StepView:
     """Everything visible at step `index` (0-based); `pending`: the step's own numbers
     are still covered (reveal mode), so the network and the notes do not show them."""
+    from tui_backprop.notes import slide_text  # (not at import: the opening needs no notes)
+
     d = trace.decimals if decimals is None else decimals
     number, offset = trace.iteration_of(index)
     record = trace.iteration(number)
@@ -344,6 +345,8 @@ AFTER_TRAINING = (
 def _note(trace: Trace, index: int, final: bool, pending: bool) -> str:
     """The notes anchored in this step's phase, up to this step (never ahead of it),
     the newest first."""
+    from tui_backprop.notes import notes_at
+
     lines = notes_at(trace, index, pending)[::-1]  # newest first: it is about this step
     return "\n".join([AFTER_TRAINING, *lines] if final else lines)
 
