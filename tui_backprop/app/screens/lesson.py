@@ -277,8 +277,8 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         """In a pause between keys: draw the step before ahead, and build the next
         iteration (its steps, its sizes, its layout) and draw its first step ahead, so
         that a step back, `}` or stepping into the next iteration need not wait. Each
-        part is its own callback, so a key
-        that comes meanwhile waits for one part at most."""
+        part is its own callback, so a key that comes meanwhile waits for one part at
+        most."""
         self._prefetch_timer = None
         if self._fitted is None:
             return
@@ -293,7 +293,9 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
                 self._layout(plan.net_width, plan.net_height, self._needs(number))
             )
 
-        parts = [lambda: self._draw_ahead(max(self.index - 1, 0), texts=True)]  # a step back
+        parts = []
+        if self.index > 0:
+            parts.append(lambda: self._draw_ahead(self.index - 1, texts=True))  # a step back
         if number <= trace.iteration_of(len(trace) - 1)[0]:
             ahead = neighbours(trace, number)  # the next iteration is sized with its neighbours
             parts += [

@@ -10,6 +10,10 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+# Steps whose rows a widget keeps drawn ahead: the next, the next iteration's first, the
+# one before (LessonScreen._draw_ahead).
+READY_STEPS = 3
+
 
 class CachedRows(ScrollView, can_focus=False):
     def __init__(self, **kwargs) -> None:

@@ -17,7 +17,7 @@ from textual.strip import Strip
 from tui_backprop import diagram
 from tui_backprop.app.messages import ElementClicked
 from tui_backprop.app.roles import rich_styles
-from tui_backprop.app.widgets.cached_rows import CachedRows
+from tui_backprop.app.widgets.cached_rows import READY_STEPS, CachedRows
 from tui_backprop.layout import NetworkLayout, Shape
 from tui_backprop.param import Param
 from tui_backprop.view import StepView
@@ -26,7 +26,6 @@ ANIMATION_SECONDS = 0.33
 # Drawn at most this many times on the way (the animator ticks at 60 Hz, about 20 times
 # in a third of a second): a projector shows no difference, and each drawing costs CPU.
 ANIMATION_FRAMES = 10
-READY_STEPS = 3  # steps drawn ahead: the next, the next iteration's first, the one before
 
 
 class NetworkCanvas(CachedRows):

@@ -11,9 +11,7 @@ from textual.content import Content
 from textual.geometry import Region, Size
 from textual.strip import Strip
 
-from tui_backprop.app.widgets.cached_rows import CachedRows
-
-READY_STEPS = 3  # steps drawn ahead: the next, the next iteration's first, the one before
+from tui_backprop.app.widgets.cached_rows import READY_STEPS, CachedRows
 
 
 class TextRows(CachedRows):
