@@ -16,6 +16,7 @@ from tui_backprop.app.screens.lecture_tools import LectureToolsScreen
 from tui_backprop.app.screens.lesson_frame import (
     DIVERGING,
     compose_panels,
+    panel_layout,
     size_panels,
     step_narration,
     warning_lines,
@@ -28,7 +29,6 @@ from tui_backprop.app.widgets.narration_panel import NarrationPanel
 from tui_backprop.app.widgets.network_canvas import NetworkCanvas
 from tui_backprop.app.widgets.plot_panel import PlotPanel
 from tui_backprop.first_frame import DECIMALS, network_shape
-from tui_backprop.layout import fit_network
 from tui_backprop.reveal import covered_view
 from tui_backprop.scenario import Scenario
 from tui_backprop.sizing import (
@@ -188,7 +188,7 @@ class LessonScreen(NarrationTools, LectureToolsScreen):
         return remember(
             self._layouts,
             (width, height, needs),
-            lambda: fit_network(self.shape, needs, max(width - 1, 10), max(height, 3)),
+            lambda: panel_layout(self.shape, needs, width, height),
         )
 
     def _iteration_key(self, number: int) -> tuple:

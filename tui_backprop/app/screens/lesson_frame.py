@@ -17,6 +17,7 @@ from tui_backprop.app.widgets.lesson_header import LessonHeader
 from tui_backprop.app.widgets.narration_panel import NarrationPanel
 from tui_backprop.app.widgets.network_canvas import NetworkCanvas
 from tui_backprop.diagram import Shape
+from tui_backprop.layout import Needs, NetworkLayout, fit_network
 from tui_backprop.sizing import WIDE, PanelPlan
 from tui_backprop.view import StepView
 
@@ -75,6 +76,13 @@ def size_panels(
     side.styles.width, side.styles.height = plan.side
     if plan.network is not None:
         network.styles.width, network.styles.height = plan.network
+
+
+def panel_layout(shape: Shape, needs: Needs, width: int, height: int) -> NetworkLayout:
+    """The network laid out for a canvas of `width` x `height` cells (a column kept for
+    its scrollbar, and never below 10 x 3): the opening and the lesson lay it out alike,
+    so the lesson replaces the opening without a visible change."""
+    return fit_network(shape, needs, max(width - 1, 10), max(height, 3))
 
 
 def point_vectors(view: StepView) -> str:

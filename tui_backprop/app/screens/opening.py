@@ -26,6 +26,7 @@ from tui_backprop.app.actions import LESSON, TOOLS, bindings
 from tui_backprop.app.screens.lesson_frame import (
     DIVERGING,
     compose_panels,
+    panel_layout,
     size_panels,
     step_narration,
     warning_lines,
@@ -36,7 +37,6 @@ from tui_backprop.app.widgets.lesson_header import LessonHeader
 from tui_backprop.app.widgets.narration_panel import NarrationPanel
 from tui_backprop.app.widgets.network_canvas import NetworkCanvas
 from tui_backprop.first_frame import FirstFrame
-from tui_backprop.layout import fit_network
 from tui_backprop.outline import Outline
 from tui_backprop.sizing import PanelPlan, plan_panels
 from tui_backprop.view import blank_view
@@ -129,10 +129,10 @@ class OpeningScreen(Screen):
         width, height = self.app.size
         plan = plan_panels(width, height, frame.formula_rows, frame.panels)
         size_panels(self, width, height, frame.formula_rows, plan)
-        fitted = (max(plan.net_width - 1, 10), max(plan.net_height, 3))
+        fitted = (plan.net_width, plan.net_height)
         if fitted != self._fitted:  # (as LessonScreen: a new layout only for a new size)
             self._fitted = fitted
-            layout = fit_network(self.shape, frame.needs, *fitted)
+            layout = panel_layout(self.shape, frame.needs, *fitted)
             self.query_one(NetworkCanvas).set_layout(layout)
         return plan
 
@@ -160,7 +160,7 @@ class OpeningScreen(Screen):
         view = blank_view(self.outline.title, self.outline.layers)
         width, height = self.app.size
         needs = diagram.needs_of(self.shape, [view])
-        layout = fit_network(self.shape, needs, max(width - 1, 10), max(height - 1, 3))
+        layout = panel_layout(self.shape, needs, width, height - 1)  # below the header
         canvas = self.query_one(NetworkCanvas)
         canvas.set_layout(layout)
         canvas.show(view)
